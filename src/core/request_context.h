@@ -1,0 +1,21 @@
+#pragma once
+// Who is asking and where: what every handler gets besides its decoded input.
+
+#include <string>
+
+#include "core/clock.h"
+
+namespace nimbus {
+
+struct RequestContext {
+  std::string account_id = "000000000000";
+  std::string region = "us-east-1";
+  std::string request_id;
+  std::string access_key_id;
+  // The request's Host header as sent ("localhost:4566", "sqs.us-east-1.localhost.localstack.cloud:4566"):
+  // URLs returned to the client (queue URLs, locations) are built on it.
+  std::string host;
+  Clock* clock = nullptr;
+};
+
+}  // namespace nimbus
