@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs, builds and runs every test: unit tests (GoogleTest via ctest), the integration suites
+# through the real AWS clients against build/nimbus, the unit tests again under ASan+UBSan, and
+# each libFuzzer target for a bounded time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== build (RelWithDebInfo)"
+scripts/build.sh -DNIMBUS_TESTS=ON -DNIMBUS_WERROR=ON
+
+echo "== unit tests"
+ctest --test-dir build --output-on-failure -j2
+
+echo "== integration tests (real clients)"
+tests/integration/run.sh
+
+echo "== unit tests under ASan+UBSan"
+NIMBUS_BUILD_DIR=build-asan NIMBUS_BUILD_TYPE=Debug scripts/build.sh -DNIMBUS_TESTS=ON -DNIMBUS_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2
+
+echo "== fuzzing (${NIMBUS_FUZZ_SECONDS:-60}s per target)"
+tests/fuzz/run.sh "${NIMBUS_FUZZ_SECONDS:-60}"
+echo "== all tests passed"

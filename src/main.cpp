@@ -1,0 +1,97 @@
+// nimbus: the AWS cloud in one binary. Builds the io_context, storage, services and HTTP server,
+// prints the ready line, and on SIGINT/SIGTERM drains requests, stops workers, flushes and exits 0.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "router/authenticator.h"
+#include "router/dispatcher.h"
+#include "services/operations_report.h"
+#include "services/registry.h"
+#include "storage/store_factory.h"
+
+namespace asio = boost::asio;
+
+namespace {
+
+int serve(const nimbus::Config& config) {
+  nimbus::Clock clock;
+  nimbus::router::Authenticator authenticator(config.auth, config.credentials_file);
+  auto store = nimbus::storage::open_store({config.in_memory, config.data_dir});
+
+  unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(static_cast<int>(threads));
+  nimbus::ServiceRegistry registry(*store, clock);
+  registry.start(io.get_executor());
+
+  nimbus::router::Dispatcher dispatcher(registry, clock, authenticator);
+  nimbus::http_server::HttpServer server(io, {}, dispatcher);
+  server.listen(config.host, config.port);
+  auto endpoint = server.local_endpoint();
+  std::printf("nimbus ready on http://%s:%u\n", config.host.c_str(), endpoint.port());
+  std::fflush(stdout);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    NIMBUS_LOG(Info, "shutting down");
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      registry.stop();  // wakes long polls so in-flight requests can finish
+      co_await server.shutdown();
+      io.stop();
+    }, asio::detached);
+  });
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& thread : pool) thread.join();
+  store->close();
+  NIMBUS_LOG(Info, "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nimbus::Config config;
+  try {
+    config = nimbus::parse_config(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "nimbus: " << e.what() << "\n" << nimbus::config_usage();
+    return 2;
+  }
+  if (config.show_help) {
+    std::cout << nimbus::config_usage();
+    return 0;
+  }
+  if (config.show_version) {
+    std::cout << "nimbus " << NIMBUS_VERSION << "\n";
+    return 0;
+  }
+  if (config.list_operations) {
+    std::cout << nimbus::operations_report_markdown();
+    return 0;
+  }
+  nimbus::log::Level level;
+  if (!nimbus::log::parse_level(config.log_level, level)) {
+    std::cerr << "nimbus: unknown --log-level " << config.log_level << "\n";
+    return 2;
+  }
+  nimbus::log::set_level(level);
+  try {
+    return serve(config);
+  } catch (const std::exception& e) {
+    std::cerr << "nimbus: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,41 @@
+#pragma once
+// The authenticate stage of the request pipeline: reads the SigV4 signature (header or
+// presigned query), verifies it when --auth verify, and resolves the caller's account and region.
+
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "protocol/protocol.h"
+
+namespace nimbus::auth {
+struct Credentials;
+}
+
+namespace nimbus::router {
+
+struct CallerIdentity {
+  std::string access_key_id;  // "" when unsigned
+  std::string account_id = "000000000000";
+  std::string region;         // from the credential scope; "" when unsigned
+  std::string scope_service;  // "sqs", "s3"... ; "" when unsigned
+};
+
+class Authenticator {
+ public:
+  // Loads the credentials file if one is given; throws std::runtime_error if it is unreadable.
+  Authenticator(AuthMode mode, const std::string& credentials_file);
+  ~Authenticator();
+
+  // Throws AwsError (IncompleteSignature, SignatureDoesNotMatch, ...) in the service's dialect.
+  CallerIdentity authenticate(const protocol::HttpRequest& request, bool s3_dialect,
+                              int64_t now_ms) const;
+  // The scope's service name without verifying anything; "" when unsigned or malformed.
+  static std::string peek_scope_service(const protocol::HttpRequest& request);
+
+ private:
+  AuthMode mode_;
+  std::unique_ptr<auth::Credentials> credentials_;
+};
+
+}  // namespace nimbus::router

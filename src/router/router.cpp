@@ -1,0 +1,136 @@
+#include "router/router.h"
+
+#include <boost/beast/core/string.hpp>
+
+namespace nimbus::router {
+namespace http = boost::beast::http;
+using protocol::Wire;
+
+namespace {
+
+std::string_view strip_port(std::string_view host) {
+  if (!host.empty() && host.front() == '[') {  // [::1]:4566
+    auto end = host.find(']');
+    return end == std::string_view::npos ? host : host.substr(0, end + 1);
+  }
+  auto colon = host.rfind(':');
+  return colon == std::string_view::npos ? host : host.substr(0, colon);
+}
+
+bool looks_like_region(std::string_view label) {
+  // us-east-1, eu-west-2, ap-southeast-1, us-gov-west-1, cn-north-1 ...
+  return label.size() >= 9 && label.find('-') != std::string_view::npos &&
+         std::isdigit(static_cast<unsigned char>(label.back()));
+}
+
+std::vector<std::string_view> split_labels(std::string_view host) {
+  std::vector<std::string_view> labels;
+  size_t start = 0;
+  while (start <= host.size()) {
+    auto dot = host.find('.', start);
+    if (dot == std::string_view::npos) dot = host.size();
+    labels.push_back(host.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return labels;
+}
+
+bool form_encoded(const protocol::HttpRequest& request) {
+  auto type = request[http::field::content_type];
+  return type.substr(0, 33) == "application/x-www-form-urlencoded";
+}
+
+std::optional<std::string> find_param(std::string_view params, std::string_view name) {
+  size_t start = 0;
+  while (start < params.size()) {
+    auto end = params.find('&', start);
+    if (end == std::string_view::npos) end = params.size();
+    auto pair = params.substr(start, end - start);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name && eq != std::string_view::npos) {
+      return std::string(pair.substr(eq + 1));  // action names need no percent-decoding
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HostInfo parse_host(std::string_view raw_host) {
+  HostInfo info;
+  auto host = strip_port(raw_host);
+  auto labels = split_labels(host);
+  for (size_t i = 0; i < labels.size(); ++i) {
+    auto label = labels[i];
+    if (label == "sqs" || label == "queue") {
+      info.service = "sqs";
+    } else if (label == "s3" || label.substr(0, 3) == "s3-") {
+      info.service = "s3";
+    } else if (!info.service.empty() || i + 1 < labels.size()) {
+      if (looks_like_region(label) && info.region.empty()) info.region = std::string(label);
+      continue;
+    }
+    // A region right after the service label: sqs.eu-west-1..., s3.eu-west-1...
+    if (i + 1 < labels.size() && looks_like_region(labels[i + 1])) {
+      info.region = std::string(labels[i + 1]);
+    }
+    if (i > 0 && labels[i] == "queue" && looks_like_region(labels[i - 1])) {
+      info.region = std::string(labels[i - 1]);  // eu-west-1.queue.amazonaws.com
+    }
+    break;
+  }
+  return info;
+}
+
+std::optional<std::string> query_action(const protocol::HttpRequest& request) {
+  std::string_view target = request.target();
+  auto question = target.find('?');
+  if (question != std::string_view::npos) {
+    if (auto action = find_param(target.substr(question + 1), "Action")) return action;
+  }
+  if (form_encoded(request)) return find_param(request.body(), "Action");
+  return std::nullopt;
+}
+
+std::optional<Route> Router::for_service(Service* service, const protocol::HttpRequest& request) const {
+  if (!service) return std::nullopt;
+  const auto& model = service->model();
+  if (model.protocol == "rest-xml") return Route{service, Wire::RestXml};
+  if (model.protocol == "rest-json") return Route{service, Wire::RestJson};
+  if (model.protocol == "query") return Route{service, Wire::Query};
+  // json services: awsQueryCompatible ones (SQS) also answer the query protocol.
+  if (request.find("X-Amz-Target") == request.end() && model.aws_query_compatible) {
+    return Route{service, Wire::Query};
+  }
+  return Route{service, Wire::Json};
+}
+
+std::optional<Route> Router::route(const protocol::HttpRequest& request,
+                                   std::string_view scope_service) const {
+  if (auto target = request["X-Amz-Target"]; !target.empty()) {
+    auto prefix = target.substr(0, target.rfind('.'));
+    for (const auto& service : registry_.all()) {
+      if (service->model().target_prefix == prefix) return Route{service.get(), Wire::Json};
+    }
+  }
+  if (!scope_service.empty()) {
+    for (const auto& service : registry_.all()) {
+      if (service->model().signing_name == scope_service) return for_service(service.get(), request);
+    }
+  }
+  if (auto host = parse_host(request[http::field::host]); !host.service.empty()) {
+    if (auto route = for_service(registry_.find(host.service), request)) return route;
+  }
+  if (auto action = query_action(request)) {
+    for (const auto& service : registry_.all()) {
+      const auto& model = service->model();
+      bool speaks_query = model.protocol == "query" || model.aws_query_compatible;
+      if (speaks_query && model.find_operation(*action)) return Route{service.get(), Wire::Query};
+    }
+  }
+  // Unsigned requests with no other hint go to S3, as on AWS's global endpoint.
+  return for_service(registry_.find("s3"), request);
+}
+
+}  // namespace nimbus::router

@@ -1,0 +1,30 @@
+#include "services/registry.h"
+
+#include "services/sqs/sqs_service.h"
+
+namespace nimbus {
+
+ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock) {
+  services_.push_back(sqs::make_sqs_service(store, clock));
+}
+
+Service* ServiceRegistry::find(std::string_view name) const {
+  for (const auto& service : services_) {
+    if (service->name() == name) return service.get();
+  }
+  return nullptr;
+}
+
+void ServiceRegistry::start(boost::asio::any_io_executor executor) {
+  for (auto& service : services_) service->start(executor);
+}
+
+void ServiceRegistry::stop() {
+  for (auto& service : services_) service->stop();
+}
+
+std::vector<const model::ServiceModel*> known_models() {
+  return {&model::sqs_model(), &model::s3_model()};
+}
+
+}  // namespace nimbus

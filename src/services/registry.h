@@ -1,0 +1,33 @@
+#pragma once
+// The one explicit list of services nimbus serves. Adding a service = one line in registry.cpp.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "services/service.h"
+#include "storage/store.h"
+
+namespace nimbus {
+
+class ServiceRegistry {
+ public:
+  ServiceRegistry(storage::Store& store, Clock& clock);
+
+  Service* find(std::string_view name) const;
+  const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
+
+  void start(boost::asio::any_io_executor executor);
+  void stop();
+
+ private:
+  std::vector<std::unique_ptr<Service>> services_;
+};
+
+// The models of every service nimbus knows, implemented or not (for --list-operations).
+std::vector<const model::ServiceModel*> known_models();
+
+}  // namespace nimbus
