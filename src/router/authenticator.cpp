@@ -1,0 +1,70 @@
+#include "router/authenticator.h"
+
+#include <stdexcept>
+
+#include "auth/credentials.h"
+#include "auth/request.h"
+#include "auth/sigv4_info.h"
+#include "auth/verify.h"
+
+namespace nimbus::router {
+
+namespace {
+
+// A Beast request seen through auth's framework-free view (views into `request`).
+auth::SignedRequest signed_view(const protocol::HttpRequest& request) {
+  auth::SignedRequest view;
+  view.method = request.method_string();
+  view.target = request.target();
+  for (const auto& field : request) view.headers.emplace_back(field.name_string(), field.value());
+  view.body = request.body();
+  view.body_available = true;
+  return view;
+}
+
+}  // namespace
+
+Authenticator::Authenticator(AuthMode mode, const std::string& credentials_file) : mode_(mode) {
+  if (!credentials_file.empty()) {
+    credentials_ = std::make_unique<auth::Credentials>(auth::Credentials::load_file(credentials_file));
+  } else if (mode == AuthMode::Verify) {
+    throw std::runtime_error("--auth verify needs --credentials FILE");
+  }
+}
+
+Authenticator::~Authenticator() = default;
+
+CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request, bool s3_dialect,
+                                           int64_t now_ms) const {
+  auto dialect = s3_dialect ? auth::Dialect::kS3 : auth::Dialect::kQueryJson;
+  auto view = signed_view(request);
+  auto info = auth::parse_sigv4(view, dialect);
+  CallerIdentity identity;
+  if (info) {
+    identity.access_key_id = info->access_key_id;
+    identity.region = info->region;
+    identity.scope_service = info->service;
+  }
+  if (mode_ == AuthMode::Verify) {
+    if (!info) {
+      throw s3_dialect ? AwsError{403, "AccessDenied", "Access Denied"}
+                       : AwsError{403, "MissingAuthenticationToken",
+                                  "Request is missing Authentication Token"};
+    }
+    identity.account_id = auth::verify_sigv4(view, *info, dialect, *credentials_, now_ms).account_id;
+  } else {
+    identity.account_id = auth::resolve_account(identity.access_key_id, credentials_.get());
+  }
+  return identity;
+}
+
+std::string Authenticator::peek_scope_service(const protocol::HttpRequest& request) {
+  try {
+    auto info = auth::parse_sigv4(signed_view(request), auth::Dialect::kQueryJson);
+    return info ? info->service : std::string();
+  } catch (const AwsError&) {
+    return {};  // malformed signatures are reported by authenticate(), once routed
+  }
+}
+
+}  // namespace nimbus::router
