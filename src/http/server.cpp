@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 
 #include "core/log.h"
+#include "http/body_transfer.h"
 
 namespace nimbus::http_server {
 
@@ -23,26 +24,6 @@ struct HttpServer::Connection {
   // True while a request is being handled; idle connections are closed at shutdown.
   std::atomic<bool> busy{false};
 };
-
-namespace {
-
-HttpResponse continue_response(unsigned version) {
-  HttpResponse response{http::status::continue_, version};
-  return response;
-}
-
-// Maps a parse failure to the AWS error the client gets (the connection closes afterwards).
-AwsError parse_error_to_aws(const beast::error_code& ec) {
-  if (ec == http::error::body_limit) {
-    return AwsError::payload_too_large("Request body exceeds the maximum allowed size.");
-  }
-  if (ec == http::error::header_limit) {
-    return AwsError{431, "RequestHeaderSectionTooLarge", "Request header section is too large."};
-  }
-  return AwsError{400, "BadRequest", "Malformed HTTP request."};
-}
-
-}  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, ServerLimits limits, RequestHandler& handler)
     : io_(io), limits_(limits), handler_(handler), acceptor_(asio::make_strand(io)) {}
@@ -99,60 +80,48 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> connection) 
   beast::flat_buffer buffer;
   try {
     while (!stopping_) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
-      parser.body_limit(limits_.body_bytes);
+      http::request_parser<http::empty_body> head_parser;
+      head_parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
+      head_parser.body_limit(boost::none);  // checked below, per kind of body
       beast::error_code ec;
       stream.expires_after(limits_.idle_timeout);
-      co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      co_await http::async_read_header(stream, buffer, head_parser,
+                                       asio::redirect_error(use_awaitable, ec));
       if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-          ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+          ec == beast::error::timeout || ec == asio::error::connection_reset ||
+          ec == asio::error::eof) {
         break;
       }
       connection->busy = true;
-      bool refused = false;
-      AwsError refusal = AwsError::internal();
+      HttpRequest head{head_parser.get().base()};
+      Reply reply;
+      bool body_consumed = true;
       if (ec) {
-        refused = true;
-        refusal = parse_error_to_aws(ec);
-      } else if (auto length = parser.content_length(); length && *length > limits_.body_bytes) {
-        refused = true;
-        refusal = parse_error_to_aws(http::error::body_limit);
-      }
-      if (!refused) {
-        if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-          auto interim = continue_response(parser.get().version());
-          co_await http::async_write(stream, interim, use_awaitable);
-        }
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-        if (ec) {
-          if (ec != http::error::body_limit && ec != http::error::bad_chunk &&
-              ec != http::error::bad_chunk_extension && ec != http::error::partial_message) {
-            break;  // the peer went away mid-body: nothing to answer
-          }
-          if (ec == http::error::partial_message) break;
-          refused = true;
-          refusal = parse_error_to_aws(ec);
-        }
-      }
-      HttpRequest& request = parser.get();
-      HttpResponse response;
-      if (refused) {
-        response = handler_.reject(request, refusal);
-        response.keep_alive(false);
-      } else {
+        reply.message = handler_.reject(head, parse_error_to_aws(ec));
+        body_consumed = false;
+      } else if (handler_.wants_streamed_body(head)) {
+        http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
+        body_parser.body_limit(boost::none);  // the handler decides how much it accepts
+        StreamBodyReader reader(stream, buffer, body_parser);
         stream.expires_never();
-        response = co_await handler_.handle(request);
-        response.keep_alive(request.keep_alive() && !stopping_);
+        reply = co_await handler_.handle_streamed(head, reader);
+        body_consumed = reader.done();
+      } else {
+        auto outcome = co_await read_buffered(stream, buffer, std::move(head_parser), limits_);
+        if (outcome.closed) break;
+        if (outcome.refusal) {
+          reply.message = handler_.reject(head, *outcome.refusal);
+          body_consumed = false;
+        } else {
+          stream.expires_never();
+          reply = co_await handler_.handle(outcome.request);
+        }
       }
-      // A handler that set Content-Length itself (HEAD answers) keeps it.
-      if (response.find(http::field::content_length) == response.end()) {
-        response.prepare_payload();
-      }
-      stream.expires_after(limits_.idle_timeout);
-      co_await http::async_write(stream, response, asio::redirect_error(use_awaitable, ec));
+      // A body left unread cannot be skipped reliably: answer, then close.
+      reply.message.keep_alive(body_consumed && head.keep_alive() && !stopping_);
+      bool written = co_await write_reply(*connection, reply);
       connection->busy = false;
-      if (ec || !response.keep_alive()) break;
+      if (!written || !reply.message.keep_alive()) break;
     }
   } catch (const std::exception& e) {
     NIMBUS_LOG(Debug, std::string("connection closed: ") + e.what());
@@ -161,6 +130,21 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> connection) 
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.socket().close(ignored);
   forget(connection);
+}
+
+asio::awaitable<bool> HttpServer::write_reply(Connection& connection, Reply& reply) {
+  auto& stream = connection.stream;
+  beast::error_code ec;
+  stream.expires_after(limits_.idle_timeout);
+  if (!reply.file) {
+    // A handler that set Content-Length itself (HEAD answers) keeps it.
+    if (reply.message.find(http::field::content_length) == reply.message.end()) {
+      reply.message.prepare_payload();
+    }
+    co_await http::async_write(stream, reply.message, asio::redirect_error(use_awaitable, ec));
+    co_return !ec;
+  }
+  co_return co_await write_file_reply(stream, reply.message.base(), *reply.file);
 }
 
 asio::awaitable<void> HttpServer::shutdown() {

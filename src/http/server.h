@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
 #include <atomic>
+#include <optional>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <unordered_set>
 
 #include "core/aws_error.h"
+#include "http/streaming.h"
 
 namespace nimbus::http_server {
 
@@ -32,11 +34,23 @@ struct ServerLimits {
   std::chrono::seconds shutdown_grace{25};
 };
 
+// An answer: status, headers and a small body, or a body streamed from a file range (the
+// handler then sets Content-Length itself).
+struct Reply {
+  HttpResponse message;
+  std::optional<FileRange> file;
+};
+
 // What the server asks of the layer above it.
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  virtual asio::awaitable<HttpResponse> handle(HttpRequest& request) = 0;
+  // Whether this request's body should be streamed to handle_streamed() instead of buffered
+  // (decided from the request line and headers alone).
+  virtual bool wants_streamed_body(const HttpRequest& head) const { return false; }
+  virtual asio::awaitable<Reply> handle(HttpRequest& request) = 0;
+  // `head` carries the request line and headers with an empty body; the body comes from `body`.
+  virtual asio::awaitable<Reply> handle_streamed(HttpRequest& head, BodyReader& body) = 0;
   // Answers a request the server refused before reading it whole (too large, malformed),
   // in the wire format of the service it was meant for.
   virtual HttpResponse reject(const HttpRequest& head, const AwsError& error) = 0;
@@ -61,6 +75,7 @@ class HttpServer {
   struct Connection;
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+  asio::awaitable<bool> write_reply(Connection& connection, Reply& reply);
   void forget(const std::shared_ptr<Connection>& connection);
 
   asio::io_context& io_;

@@ -38,7 +38,13 @@ CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request,
                                            int64_t now_ms) const {
   auto dialect = s3_dialect ? auth::Dialect::kS3 : auth::Dialect::kQueryJson;
   auto view = signed_view(request);
-  auto info = auth::parse_sigv4(view, dialect);
+  std::optional<auth::SigV4Info> info;
+  try {
+    info = auth::parse_sigv4(view, dialect);
+  } catch (const AwsError&) {
+    // Without verification a signature we cannot read (SigV2, odd tooling) is simply anonymous.
+    if (mode_ == AuthMode::Verify) throw;
+  }
   CallerIdentity identity;
   if (info) {
     identity.access_key_id = info->access_key_id;

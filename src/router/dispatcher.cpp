@@ -32,9 +32,9 @@ Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authentica
       router_(registry),
       admin_(registry, clock) {}
 
-boost::asio::awaitable<HttpResponse> Dispatcher::handle(HttpRequest& request) {
+boost::asio::awaitable<http_server::Reply> Dispatcher::handle(HttpRequest& request) {
   auto started = std::chrono::steady_clock::now();
-  if (admin::is_admin_path(request.target())) co_return co_await admin_.handle(request);
+  if (admin::is_admin_path(request.target())) co_return http_server::Reply{co_await admin_.handle(request)};
 
   auto request_id = ids::uuid4();
   Outcome outcome = co_await run_pipeline(request, request_id);
@@ -46,7 +46,13 @@ boost::asio::awaitable<HttpResponse> Dispatcher::handle(HttpRequest& request) {
                                      std::to_string(outcome.response.result_int()) + " " +
                                      std::to_string(micros) + "us");
   }
-  co_return std::move(outcome.response);
+  co_return http_server::Reply{std::move(outcome.response)};
+}
+
+boost::asio::awaitable<http_server::Reply> Dispatcher::handle_streamed(HttpRequest& head,
+                                                                       http_server::BodyReader& body) {
+  // No service streams request bodies yet (S3 will): wants_streamed_body() is never true.
+  co_return http_server::Reply{reject(head, AwsError::internal())};
 }
 
 boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest& request,

@@ -16,7 +16,9 @@ class Dispatcher : public http_server::RequestHandler {
  public:
   Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator);
 
-  boost::asio::awaitable<protocol::HttpResponse> handle(protocol::HttpRequest& request) override;
+  boost::asio::awaitable<http_server::Reply> handle(protocol::HttpRequest& request) override;
+  boost::asio::awaitable<http_server::Reply> handle_streamed(protocol::HttpRequest& head,
+                                                             http_server::BodyReader& body) override;
   protocol::HttpResponse reject(const protocol::HttpRequest& head, const AwsError& error) override;
 
  private:

@@ -1,0 +1,45 @@
+#pragma once
+// Large bodies without holding them in memory: a reader a handler pulls request-body bytes from,
+// and a file range a reply's body is streamed from (S3 objects).
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+namespace nimbus::http_server {
+
+// Pulls the request body from the connection as the handler consumes it. `Expect: 100-continue`
+// is answered on the first read, so a handler that rejects early never invites the body.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Fills up to out.size() bytes; 0 = end of body. Throws boost::system::system_error if the
+  // connection fails or the body is malformed (bad chunk framing, truncated).
+  virtual boost::asio::awaitable<size_t> read_some(std::span<char> out) = 0;
+  virtual std::optional<uint64_t> content_length() const = 0;
+  virtual uint64_t bytes_read() const = 0;
+  virtual bool done() const = 0;
+};
+
+// An open file descriptor shared by the replies streaming from it; closed with the last owner.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) : fd_(fd) {}
+  ~OpenFile();
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+struct FileRange {
+  std::shared_ptr<OpenFile> file;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+}  // namespace nimbus::http_server
