@@ -16,76 +16,76 @@ enum class ShapeType : uint8_t {
 constexpr uint16_t kNoShape = 0xFFFF;
 
 struct MemberDef {
-  std::string_view name;           // member name in the model ("QueueUrl")
-  uint16_t shape;                  // index into ServiceModel::shapes
-  std::string_view location;       // "" (body), "header", "headers", "querystring", "uri", "statusCode"
-  std::string_view location_name;  // wire name if different from `name` ("" = name)
-  std::string_view query_name;     // ec2-style queryName ("" = none)
-  bool flattened;                  // member-level flattened (xml/query)
-  bool xml_attribute;
-  bool required;
-  bool streaming;                  // streaming blob payload
-  bool idempotency_token;
-  bool host_label;
-  std::string_view timestamp_format;  // "" = protocol default
-  std::string_view xml_namespace_uri;  // xmlNamespace.uri on the member, if any
-  std::string_view xml_namespace_prefix;
+  std::string_view name{};           // member name in the model ("QueueUrl")
+  uint16_t shape{};                  // index into ServiceModel::shapes
+  std::string_view location{};       // "" (body), "header", "headers", "querystring", "uri", "statusCode"
+  std::string_view location_name{};  // wire name if different from `name` ("" = name)
+  std::string_view query_name{};     // ec2-style queryName ("" = none)
+  bool flattened{};                  // member-level flattened (xml/query)
+  bool xml_attribute{};
+  bool required{};
+  bool streaming{};                  // streaming blob payload
+  bool idempotency_token{};
+  bool host_label{};
+  std::string_view timestamp_format{};  // "" = protocol default
+  std::string_view xml_namespace_uri{};  // xmlNamespace.uri on the member, if any
+  std::string_view xml_namespace_prefix{};
 
   std::string_view wire_name() const { return location_name.empty() ? name : location_name; }
 };
 
 struct ShapeDef {
-  std::string_view name;  // shape name ("" for inline shapes of the minified model)
-  ShapeType type;
+  std::string_view name{};  // shape name ("" for inline shapes of the minified model)
+  ShapeType type{};
   // Structure: members [first_member, first_member + member_count) of ServiceModel::members.
-  uint32_t first_member;
-  uint16_t member_count;
+  uint32_t first_member{};
+  uint16_t member_count{};
   // List: member shape; Map: key and value shapes.
-  uint16_t list_member;
-  uint16_t map_key;
-  uint16_t map_value;
-  std::string_view list_member_name;  // locationName of a list's member ("" = "member")
-  std::string_view map_key_name;      // "" = "key"
-  std::string_view map_value_name;    // "" = "value"
-  bool flattened;
-  bool has_min, has_max;
-  int64_t min, max;
-  std::string_view enum_values;  // '\n'-separated; "" = not an enum
-  std::string_view payload;      // structure's payload member name ("" = none)
-  std::string_view location_name;  // xml element name of a payload structure
-  std::string_view xml_namespace;  // xmlNamespace.uri of a payload structure
-  std::string_view timestamp_format;
-  bool streaming;
-  bool is_error;
-  std::string_view error_code;  // error.code ("AWS.SimpleQueueService.NonExistentQueue")
-  uint16_t error_status;        // error.httpStatusCode (0 = unset)
-  bool error_sender_fault;
+  uint16_t list_member{};
+  uint16_t map_key{};
+  uint16_t map_value{};
+  std::string_view list_member_name{};  // locationName of a list's member ("" = "member")
+  std::string_view map_key_name{};      // "" = "key"
+  std::string_view map_value_name{};    // "" = "value"
+  bool flattened{};
+  bool has_min{}, has_max{};
+  int64_t min{}, max{};
+  std::string_view enum_values{};  // '\n'-separated; "" = not an enum
+  std::string_view payload{};      // structure's payload member name ("" = none)
+  std::string_view location_name{};  // xml element name of a payload structure / rest-xml output root
+  std::string_view xml_namespace{};  // xmlNamespace.uri of a payload structure
+  std::string_view timestamp_format{};
+  bool streaming{};
+  bool is_error{};
+  std::string_view error_code{};  // error.code ("AWS.SimpleQueueService.NonExistentQueue")
+  uint16_t error_status{};        // error.httpStatusCode (0 = unset)
+  bool error_sender_fault{};
 };
 
 struct OperationDef {
-  std::string_view name;
-  std::string_view http_method;
-  std::string_view request_uri;  // "/{Bucket}/{Key+}?uploads"
-  uint16_t input;                // kNoShape = none
-  uint16_t output;               // kNoShape = none
-  std::string_view result_wrapper;  // query: <...Result> element
-  uint16_t http_status;             // responseCode, 0 = 200
-  std::string_view input_location_name;  // rest-xml: input payload element name
-  std::string_view input_xml_namespace;
+  std::string_view name{};
+  std::string_view http_method{};
+  std::string_view request_uri{};  // "/{Bucket}/{Key+}?uploads"
+  uint16_t input{};                // kNoShape = none
+  uint16_t output{};               // kNoShape = none
+  std::string_view result_wrapper{};  // query: <...Result> element
+  uint16_t http_status{};             // responseCode, 0 = 200
+  std::string_view input_location_name{};  // rest-xml: input payload element name
+  std::string_view input_xml_namespace{};
 };
 
 struct ServiceModel {
-  std::string_view name;          // "sqs"
-  std::string_view protocol;      // "json", "query", "rest-xml", "rest-json"
-  std::string_view api_version;   // "2012-11-05"
-  std::string_view target_prefix; // "AmazonSQS"
-  std::string_view json_version;  // "1.0"
-  std::string_view xml_namespace; // query responses' xmlns
-  std::string_view signing_name;  // SigV4 service name ("sqs", "s3")
-  bool aws_query_compatible;
-  std::span<const ShapeDef> shapes;
-  std::span<const MemberDef> members;
-  std::span<const OperationDef> operations;  // sorted by name
+  std::string_view name{};          // "sqs"
+  std::string_view protocol{};      // "json", "query", "rest-xml", "rest-json"
+  std::string_view api_version{};   // "2012-11-05"
+  std::string_view target_prefix{}; // "AmazonSQS"
+  std::string_view json_version{};  // "1.0"
+  std::string_view xml_namespace{}; // query responses' xmlns; rest-xml: its bodies' xmlns
+  std::string_view signing_name{};  // SigV4 service name ("sqs", "s3")
+  bool aws_query_compatible{};
+  std::span<const ShapeDef> shapes{};
+  std::span<const MemberDef> members{};
+  std::span<const OperationDef> operations{};  // sorted by name
 
   const OperationDef* find_operation(std::string_view operation_name) const;
   const ShapeDef& shape(uint16_t index) const { return shapes[index]; }

@@ -9,6 +9,7 @@
 
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "core/aws_error.h"
@@ -42,5 +43,34 @@ HttpResponse encode_response(const model::ServiceModel& service, Wire wire,
 // rest-xml <Error>); `service` may be null when the service could not be determined.
 HttpResponse encode_error(const model::ServiceModel* service, Wire wire, const AwsError& error,
                           std::string_view request_id, unsigned http_version, bool keep_alive);
+
+// The wire protocol a model speaks natively ("query", "json", "rest-xml", "rest-json").
+Wire wire_of(const model::ServiceModel& service);
+
+// --- rest-xml / rest-json pieces for services that stream bodies (S3) ---------------------------
+
+// The operation whose http method + requestUri template matches a path-style request: `path` as
+// on the request line (percent-encoded, "/bucket/my%20key"), `query` without the '?'. Query
+// literals in the template ("?uploads", "?list-type=2") must be present; among matches the most
+// specific wins (more query literals, then more required querystring/header members present,
+// then more literal path segments). Required querystring and header members must be present
+// (`headers` nullptr = no headers). nullptr when nothing matches.
+const model::OperationDef* match_rest_operation(const model::ServiceModel& service,
+                                                std::string_view method, std::string_view path,
+                                                std::string_view query,
+                                                const http::fields* headers = nullptr);
+
+// Decodes a rest request for a matched `operation`: uri labels, querystring, headers, the
+// `headers` prefix map (x-amz-meta-*, keys lower-cased) and the body. `body` nullopt means the
+// caller streams it: a blob payload member is then left absent (a structure payload still needs
+// the body). Validates like decode_request.
+OperationCall decode_rest_request(const model::ServiceModel& service, Wire wire,
+                                  const model::OperationDef& operation, std::string_view target,
+                                  const http::fields& headers, std::optional<std::string_view> body);
+
+// Status and header members of a rest output (Content-Type / Content-Length untouched unless
+// they are output members), for callers that write a streamed body themselves.
+void encode_rest_head(const model::ServiceModel& service, const model::OperationDef& operation,
+                      const Json& output, http::response_header<>& head);
 
 }  // namespace nimbus::protocol

@@ -4,6 +4,8 @@
 // fsynced, group-committed with concurrent batches) when `commit` resumes its caller.
 // A replicated engine could implement this interface later.
 
+#include <utility>  // before asio: Boost 1.74's awaitable.hpp uses std::exchange without it
+
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>

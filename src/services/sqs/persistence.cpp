@@ -1,0 +1,180 @@
+#include "services/sqs/persistence.h"
+
+#include <cstdio>
+
+#include "core/crypto.h"
+
+namespace nimbus::sqs::persist {
+
+namespace {
+
+std::string seq_text(uint64_t seq) {
+  char buffer[24];
+  std::snprintf(buffer, sizeof buffer, "%020llu", static_cast<unsigned long long>(seq));
+  return buffer;
+}
+
+std::string message_path(std::string_view prefix, const Queue& queue, uint64_t seq) {
+  return queue_path(prefix, queue.account, queue.region, queue.name) + "/" + seq_text(seq);
+}
+
+Json encode_attributes(const Attributes& attributes) {
+  Json out = Json::object();
+  for (const auto& [name, value] : attributes) {
+    out[name] = {{"t", value.data_type},
+                 {"v", value.is_binary() ? crypto::base64_encode(value.value) : value.value}};
+  }
+  return out;
+}
+
+Attributes decode_attributes(const Json& json) {
+  Attributes out;
+  for (const auto& [name, entry] : json.items()) {
+    AttributeValue value{entry.at("t").get<std::string>(), entry.at("v").get<std::string>()};
+    if (value.is_binary()) value.value = crypto::base64_decode(value.value).value_or("");
+    out[name] = std::move(value);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string queue_path(std::string_view prefix, std::string_view account, std::string_view region,
+                       std::string_view name) {
+  std::string out;
+  out.reserve(prefix.size() + account.size() + region.size() + name.size() + 2);
+  out.append(prefix).append(account).append("/").append(region).append("/").append(name);
+  return out;
+}
+
+std::vector<std::string> split_path(std::string_view key, std::string_view prefix) {
+  std::vector<std::string> parts;
+  key.remove_prefix(prefix.size());
+  size_t start = 0;
+  for (size_t i = 0; i <= key.size(); ++i) {
+    if (i == key.size() || key[i] == '/') {
+      parts.emplace_back(key.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+Json encode_queue(const Queue& queue) {
+  return {{"account", queue.account},       {"region", queue.region},
+          {"name", queue.name},             {"fifo", queue.fifo},
+          {"attributes", queue.attributes}, {"tags", queue.tags},
+          {"created", queue.created_s},     {"modified", queue.modified_s},
+          {"last_purge", queue.last_purge_ms}};
+}
+
+Json encode_message(const Message& m) {
+  Json out = {{"id", m.id},     {"body", m.body},           {"md5", m.md5_body},
+              {"sent", m.sent_ms}, {"sender", m.sender_id}};
+  if (!m.attributes.empty()) {
+    out["attrs"] = encode_attributes(m.attributes);
+    out["md5a"] = m.md5_attributes;
+  }
+  if (!m.trace_header.empty()) {
+    out["trace"] = m.trace_header;
+    out["md5s"] = m.md5_system_attributes;
+  }
+  if (!m.group_id.empty()) out["group"] = m.group_id;
+  if (!m.dedup_id.empty()) out["dedup"] = m.dedup_id;
+  if (!m.sequence_number.empty()) out["seqno"] = m.sequence_number;
+  if (!m.dead_letter_source_arn.empty()) out["dlq_source"] = m.dead_letter_source_arn;
+  return out;
+}
+
+Json encode_state(const Message& m) {
+  return {{"visible", m.visible_at_ms},
+          {"first", m.first_receive_ms},
+          {"last", m.last_receive_ms},
+          {"count", m.receive_count},
+          {"nonce", m.receipt_nonce}};
+}
+
+void decode_message(const Json& json, Message& m) {
+  m.id = json.at("id");
+  m.body = json.at("body");
+  m.md5_body = json.at("md5");
+  m.sent_ms = json.at("sent");
+  m.sender_id = json.value("sender", std::string());
+  if (json.contains("attrs")) {
+    m.attributes = decode_attributes(json["attrs"]);
+    m.md5_attributes = json.value("md5a", std::string());
+  }
+  m.trace_header = json.value("trace", std::string());
+  m.md5_system_attributes = json.value("md5s", std::string());
+  m.group_id = json.value("group", std::string());
+  m.dedup_id = json.value("dedup", std::string());
+  m.sequence_number = json.value("seqno", std::string());
+  m.dead_letter_source_arn = json.value("dlq_source", std::string());
+  m.visible_at_ms = m.sent_ms;
+}
+
+void decode_state(const Json& json, Message& m) {
+  m.visible_at_ms = json.at("visible");
+  m.first_receive_ms = json.value("first", int64_t{0});
+  m.last_receive_ms = json.value("last", int64_t{0});
+  m.receive_count = json.value("count", int64_t{0});
+  m.receipt_nonce = json.value("nonce", uint64_t{0});
+}
+
+void put_queue(storage::WriteBatch& batch, const Queue& queue) {
+  batch.put(kSpace, queue_path(kQueuePrefix, queue.account, queue.region, queue.name),
+            encode_queue(queue).dump());
+}
+
+void put_message(storage::WriteBatch& batch, const Queue& queue, const Message& message) {
+  batch.put(kSpace, message_path(kMessagePrefix, queue, message.seq),
+            encode_message(message).dump());
+  put_state(batch, queue, message);
+}
+
+void put_state(storage::WriteBatch& batch, const Queue& queue, const Message& message) {
+  batch.put(kSpace, message_path(kStatePrefix, queue, message.seq), encode_state(message).dump());
+}
+
+void remove_message(storage::WriteBatch& batch, const Queue& queue, uint64_t seq) {
+  batch.remove(kSpace, message_path(kMessagePrefix, queue, seq));
+  batch.remove(kSpace, message_path(kStatePrefix, queue, seq));
+}
+
+void put_seq(storage::WriteBatch& batch, const Queue& queue) {
+  batch.put(kSpace, queue_path(kSeqPrefix, queue.account, queue.region, queue.name),
+            std::to_string(queue.next_seq));
+}
+
+void put_dedup(storage::WriteBatch& batch, const Queue& queue, const std::string& key,
+               const DedupEntry& entry) {
+  batch.put(kSpace, queue_path(kDedupPrefix, queue.account, queue.region, queue.name) + "/" + key,
+            Json{{"id", entry.message_id}, {"seqno", entry.sequence_number},
+                 {"expires", entry.expires_ms}}
+                .dump());
+}
+
+void remove_dedup(storage::WriteBatch& batch, const Queue& queue, const std::string& key) {
+  batch.remove(kSpace,
+               queue_path(kDedupPrefix, queue.account, queue.region, queue.name) + "/" + key);
+}
+
+void remove_queue(storage::WriteBatch& batch, const Queue& queue) {
+  batch.remove(kSpace, queue_path(kQueuePrefix, queue.account, queue.region, queue.name));
+  batch.remove(kSpace, queue_path(kSeqPrefix, queue.account, queue.region, queue.name));
+  for (uint64_t seq : queue.messages.all()) remove_message(batch, queue, seq);
+  for (const auto& [key, entry] : queue.dedup) remove_dedup(batch, queue, key);
+}
+
+void put_tombstone(storage::WriteBatch& batch, const std::string& account,
+                   const std::string& region, const std::string& name, int64_t deleted_ms) {
+  batch.put(kSpace, queue_path(kTombstonePrefix, account, region, name),
+            std::to_string(deleted_ms));
+}
+
+void remove_tombstone(storage::WriteBatch& batch, const std::string& account,
+                      const std::string& region, const std::string& name) {
+  batch.remove(kSpace, queue_path(kTombstonePrefix, account, region, name));
+}
+
+}  // namespace nimbus::sqs::persist
