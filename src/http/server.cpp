@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 
+#include <limits>
+
 #include "core/log.h"
 #include "http/body_transfer.h"
 
@@ -82,7 +84,7 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> connection) 
     while (!stopping_) {
       http::request_parser<http::empty_body> head_parser;
       head_parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
-      head_parser.body_limit(boost::none);  // checked below, per kind of body
+      head_parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // checked below, per kind of body
       beast::error_code ec;
       stream.expires_after(limits_.idle_timeout);
       co_await http::async_read_header(stream, buffer, head_parser,
@@ -101,7 +103,7 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> connection) 
         body_consumed = false;
       } else if (handler_.wants_streamed_body(head)) {
         http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
-        body_parser.body_limit(boost::none);  // the handler decides how much it accepts
+        body_parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // the handler decides how much it accepts
         StreamBodyReader reader(stream, buffer, body_parser);
         stream.expires_never();
         reply = co_await handler_.handle_streamed(head, reader);

@@ -34,7 +34,11 @@ Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authentica
 
 boost::asio::awaitable<http_server::Reply> Dispatcher::handle(HttpRequest& request) {
   auto started = std::chrono::steady_clock::now();
-  if (admin::is_admin_path(request.target())) co_return http_server::Reply{co_await admin_.handle(request)};
+  if (admin::is_admin_path(request.target())) {
+    // (GCC 12 miscompiles co_await inside a braced initialiser: keep it a statement.)
+    auto response = co_await admin_.handle(request);
+    co_return http_server::Reply{std::move(response)};
+  }
 
   auto request_id = ids::uuid4();
   Outcome outcome = co_await run_pipeline(request, request_id);
