@@ -16,6 +16,16 @@ struct RequestContext {
   // URLs returned to the client (queue URLs, locations) are built on it.
   std::string host;
   Clock* clock = nullptr;
+  // Set by services that route operations themselves (S3), for the request log line.
+  std::string operation;
+  // The verified SigV4 signature (--auth verify only): S3 chains aws-chunked chunk signatures
+  // from it. Empty when not verified.
+  struct Signature {
+    std::string signing_key;  // raw derived key
+    std::string seed;         // the request's signature
+    std::string amz_date;
+    std::string scope;
+  } signature;
 };
 
 }  // namespace nimbus

@@ -34,13 +34,6 @@ struct ServerLimits {
   std::chrono::seconds shutdown_grace{25};
 };
 
-// An answer: status, headers and a small body, or a body streamed from a file range (the
-// handler then sets Content-Length itself).
-struct Reply {
-  HttpResponse message;
-  std::optional<FileRange> file;
-};
-
 // What the server asks of the layer above it.
 class RequestHandler {
  public:

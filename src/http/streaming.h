@@ -3,6 +3,8 @@
 // and a file range a reply's body is streamed from (S3 objects).
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,6 +42,13 @@ struct FileRange {
   std::shared_ptr<OpenFile> file;
   uint64_t offset = 0;
   uint64_t length = 0;
+};
+
+// An answer: status, headers and a small body, or a body streamed from a file range (the
+// server then sets Content-Length to the range's length).
+struct Reply {
+  boost::beast::http::response<boost::beast::http::string_body> message;
+  std::optional<FileRange> file;
 };
 
 }  // namespace nimbus::http_server

@@ -12,13 +12,13 @@ namespace nimbus::router {
 namespace {
 
 // A Beast request seen through auth's framework-free view (views into `request`).
-auth::SignedRequest signed_view(const protocol::HttpRequest& request) {
+auth::SignedRequest signed_view(const protocol::HttpRequest& request, bool body_available = true) {
   auth::SignedRequest view;
   view.method = request.method_string();
   view.target = request.target();
   for (const auto& field : request) view.headers.emplace_back(field.name_string(), field.value());
   view.body = request.body();
-  view.body_available = true;
+  view.body_available = body_available;
   return view;
 }
 
@@ -35,9 +35,9 @@ Authenticator::Authenticator(AuthMode mode, const std::string& credentials_file)
 Authenticator::~Authenticator() = default;
 
 CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request, bool s3_dialect,
-                                           int64_t now_ms) const {
+                                           bool body_available, int64_t now_ms) const {
   auto dialect = s3_dialect ? auth::Dialect::kS3 : auth::Dialect::kQueryJson;
-  auto view = signed_view(request);
+  auto view = signed_view(request, body_available);
   std::optional<auth::SigV4Info> info;
   try {
     info = auth::parse_sigv4(view, dialect);
@@ -57,7 +57,9 @@ CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request,
                        : AwsError{403, "MissingAuthenticationToken",
                                   "Request is missing Authentication Token"};
     }
-    identity.account_id = auth::verify_sigv4(view, *info, dialect, *credentials_, now_ms).account_id;
+    auto verified = auth::verify_sigv4(view, *info, dialect, *credentials_, now_ms);
+    identity.account_id = verified.account_id;
+    identity.signature = {verified.signing_key, verified.signature, verified.amz_date, verified.scope};
   } else {
     identity.account_id = auth::resolve_account(identity.access_key_id, credentials_.get());
   }

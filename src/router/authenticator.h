@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "core/request_context.h"
 #include "protocol/protocol.h"
 
 namespace nimbus::auth {
@@ -19,6 +20,7 @@ struct CallerIdentity {
   std::string account_id = "000000000000";
   std::string region;         // from the credential scope; "" when unsigned
   std::string scope_service;  // "sqs", "s3"... ; "" when unsigned
+  RequestContext::Signature signature;  // filled when verified
 };
 
 class Authenticator {
@@ -28,8 +30,10 @@ class Authenticator {
   ~Authenticator();
 
   // Throws AwsError (IncompleteSignature, SignatureDoesNotMatch, ...) in the service's dialect.
+  // `body_available` false: the body is streamed later, so the payload hash is taken from
+  // x-amz-content-sha256 and the service checks it while reading.
   CallerIdentity authenticate(const protocol::HttpRequest& request, bool s3_dialect,
-                              int64_t now_ms) const;
+                              bool body_available, int64_t now_ms) const;
   // The scope's service name without verifying anything; "" when unsigned or malformed.
   static std::string peek_scope_service(const protocol::HttpRequest& request);
 

@@ -1,12 +1,11 @@
 #include "router/dispatcher.h"
 
-#include <chrono>
-
 #include "core/ids.h"
 #include "core/log.h"
 
 namespace nimbus::router {
 namespace http = boost::beast::http;
+using http_server::Reply;
 using protocol::HttpRequest;
 using protocol::HttpResponse;
 using protocol::Wire;
@@ -23,6 +22,13 @@ AwsError not_implemented(std::string_view service, std::string_view operation) {
                   "nimbus does not implement " + std::string(service) + " " + std::string(operation) + " yet."};
 }
 
+// HEAD answers carry no body, errors included.
+void strip_body_for_head(const HttpRequest& request, HttpResponse& response) {
+  if (request.method() != http::verb::head) return;
+  response.body().clear();
+  response.content_length(0);
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator)
@@ -32,31 +38,45 @@ Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authentica
       router_(registry),
       admin_(registry, clock) {}
 
-boost::asio::awaitable<http_server::Reply> Dispatcher::handle(HttpRequest& request) {
+RequestContext Dispatcher::make_context(const HttpRequest& request, const Route& route,
+                                        bool body_available, const std::string& request_id) const {
+  auto identity = authenticator_.authenticate(request, route.wire == Wire::RestXml, body_available,
+                                              clock_.now_ms());
+  RequestContext context;
+  context.account_id = identity.account_id;
+  context.access_key_id = identity.access_key_id;
+  context.signature = std::move(identity.signature);
+  context.region = identity.region;
+  if (context.region.empty()) context.region = parse_host(request[http::field::host]).region;
+  if (context.region.empty()) context.region = "us-east-1";
+  context.request_id = request_id;
+  context.host = std::string(request[http::field::host]);
+  context.clock = &clock_;
+  return context;
+}
+
+void Dispatcher::log_request(const HttpRequest& request, const std::string& service,
+                             const std::string& operation, unsigned status,
+                             std::chrono::steady_clock::time_point started) const {
+  if (!log::enabled(log::Level::Info)) return;
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started).count();
+  log::write(log::Level::Info, std::string(request.method_string()) + " " + service + " " +
+                                   operation + " " + std::to_string(status) + " " +
+                                   std::to_string(micros) + "us");
+}
+
+boost::asio::awaitable<Reply> Dispatcher::handle(HttpRequest& request) {
   auto started = std::chrono::steady_clock::now();
   if (admin::is_admin_path(request.target())) {
     // (GCC 12 miscompiles co_await inside a braced initialiser: keep it a statement.)
     auto response = co_await admin_.handle(request);
-    co_return http_server::Reply{std::move(response)};
+    co_return Reply{std::move(response)};
   }
-
   auto request_id = ids::uuid4();
   Outcome outcome = co_await run_pipeline(request, request_id);
-  if (log::enabled(log::Level::Info)) {
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started).count();
-    log::write(log::Level::Info, std::string(request.method_string()) + " " + outcome.service + " " +
-                                     outcome.operation + " " +
-                                     std::to_string(outcome.response.result_int()) + " " +
-                                     std::to_string(micros) + "us");
-  }
-  co_return http_server::Reply{std::move(outcome.response)};
-}
-
-boost::asio::awaitable<http_server::Reply> Dispatcher::handle_streamed(HttpRequest& head,
-                                                                       http_server::BodyReader& body) {
-  // No service streams request bodies yet (S3 will): wants_streamed_body() is never true.
-  co_return http_server::Reply{reject(head, AwsError::internal())};
+  log_request(request, outcome.service, outcome.operation, outcome.response.result_int(), started);
+  co_return Reply{std::move(outcome.response)};
 }
 
 boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest& request,
@@ -68,20 +88,7 @@ boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest
     if (!route) throw unroutable();
     const auto& model = route->service->model();
     outcome.service = std::string(route->service->name());
-
-    auto identity = authenticator_.authenticate(request, route->wire == Wire::RestXml, clock_.now_ms());
-    RequestContext context;
-    context.account_id = identity.account_id;
-    context.access_key_id = identity.access_key_id;
-    context.region = !identity.region.empty() ? identity.region : "us-east-1";
-    if (identity.region.empty()) {
-      if (auto host = parse_host(request[http::field::host]); !host.region.empty()) {
-        context.region = host.region;
-      }
-    }
-    context.request_id = request_id;
-    context.host = std::string(request[http::field::host]);
-    context.clock = &clock_;
+    auto context = make_context(request, *route, true, request_id);
 
     auto call = protocol::decode_request(model, route->wire, request);
     outcome.operation = std::string(call.operation->name);
@@ -102,14 +109,56 @@ boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest
                                               route ? route->wire : Wire::Json, AwsError::internal(),
                                               request_id, request.version(), request.keep_alive());
   }
+  strip_body_for_head(request, outcome.response);
   co_return outcome;
+}
+
+bool Dispatcher::wants_streamed_body(const HttpRequest& head) const {
+  if (admin::is_admin_path(head.target())) return false;
+  auto route = router_.route(head, Authenticator::peek_scope_service(head));
+  return route && route->service->serves_raw_http();
+}
+
+boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
+                                                          http_server::BodyReader& body) {
+  auto started = std::chrono::steady_clock::now();
+  auto request_id = ids::uuid4();
+  Outcome outcome;
+  std::optional<Route> route;
+  Reply reply;
+  bool failed = false;
+  AwsError failure = AwsError::internal();
+  try {
+    route = router_.route(head, Authenticator::peek_scope_service(head));
+    if (!route) throw unroutable();
+    outcome.service = std::string(route->service->name());
+    auto context = make_context(head, *route, false, request_id);
+    reply = co_await route->service->handle_http(head, body, context);
+    outcome.operation = context.operation.empty() ? "-" : context.operation;
+  } catch (const AwsError& error) {
+    failed = true;
+    failure = error;
+  } catch (const std::exception& unexpected) {
+    NIMBUS_LOG(Error, "request " + request_id + " failed: " + unexpected.what());
+    failed = true;
+  }
+  if (failed) {
+    reply = Reply{protocol::encode_error(route ? &route->service->model() : nullptr,
+                                         route ? route->wire : Wire::RestXml, failure, request_id,
+                                         head.version(), head.keep_alive())};
+    strip_body_for_head(head, reply.message);
+  }
+  log_request(head, outcome.service, outcome.operation, reply.message.result_int(), started);
+  co_return reply;
 }
 
 HttpResponse Dispatcher::reject(const HttpRequest& head, const AwsError& error) {
   auto route = router_.route(head, Authenticator::peek_scope_service(head));
-  return protocol::encode_error(route ? &route->service->model() : nullptr,
-                                route ? route->wire : Wire::Json, error, ids::uuid4(), head.version(),
-                                false);
+  auto response = protocol::encode_error(route ? &route->service->model() : nullptr,
+                                         route ? route->wire : Wire::Json, error, ids::uuid4(),
+                                         head.version(), false);
+  strip_body_for_head(head, response);
+  return response;
 }
 
 }  // namespace nimbus::router

@@ -3,6 +3,8 @@
 // authenticate -> route -> decode + validate (model) -> execute (service handler) -> encode,
 // with AwsError and unexpected exceptions turned into the protocol's error, and one log line.
 
+#include <chrono>
+
 #include "admin/admin.h"
 #include "core/clock.h"
 #include "http/server.h"
@@ -20,6 +22,7 @@ class Dispatcher : public http_server::RequestHandler {
   boost::asio::awaitable<http_server::Reply> handle_streamed(protocol::HttpRequest& head,
                                                              http_server::BodyReader& body) override;
   protocol::HttpResponse reject(const protocol::HttpRequest& head, const AwsError& error) override;
+  bool wants_streamed_body(const protocol::HttpRequest& head) const override;
 
  private:
   struct Outcome {
@@ -29,6 +32,12 @@ class Dispatcher : public http_server::RequestHandler {
   };
   boost::asio::awaitable<Outcome> run_pipeline(protocol::HttpRequest& request,
                                                const std::string& request_id);
+  // The caller's context: identity (authenticated), region, host, request id.
+  RequestContext make_context(const protocol::HttpRequest& request, const Route& route,
+                              bool body_available, const std::string& request_id) const;
+  void log_request(const protocol::HttpRequest& request, const std::string& service,
+                   const std::string& operation, unsigned status,
+                   std::chrono::steady_clock::time_point started) const;
 
   ServiceRegistry& registry_;
   Clock& clock_;

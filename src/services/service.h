@@ -8,8 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "core/aws_error.h"
 #include "core/request_context.h"
+#include "http/streaming.h"
 #include "protocol/model.h"
+#include "protocol/protocol.h"
 
 namespace nimbus {
 
@@ -33,6 +36,16 @@ class Service {
   virtual void stop() = 0;
   // Wipes all state of this service (POST /_nimbus/reset).
   virtual boost::asio::awaitable<void> reset() = 0;
+  // Services that speak HTTP themselves (S3: streamed bodies, virtual-hosted buckets, CORS
+  // preflight, browser POST uploads) get the whole request after routing and authentication and
+  // run decode/execute/encode with the protocol layer's rest functions.
+  virtual bool serves_raw_http() const { return false; }
+  virtual boost::asio::awaitable<http_server::Reply> handle_http(protocol::HttpRequest& head,
+                                                                 http_server::BodyReader& body,
+                                                                 RequestContext& context) {
+    throw AwsError::internal();
+  }
+
   // Counters and state for GET /_nimbus/health.
   virtual Json health() const { return {{"state", "running"}}; }
 };
