@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -23,14 +25,36 @@ namespace asio = boost::asio;
 
 namespace {
 
+// A temporary directory removed at exit (only created when `wanted`).
+class ScratchDirectory {
+ public:
+  explicit ScratchDirectory(bool wanted) {
+    if (!wanted) return;
+    std::string pattern = (std::filesystem::temp_directory_path() / "nimbus-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory");
+    path_ = pattern;
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 int serve(const nimbus::Config& config) {
   nimbus::Clock clock;
   nimbus::router::Authenticator authenticator(config.auth, config.credentials_file);
   auto store = nimbus::storage::open_store({config.in_memory, config.data_dir});
+  // Large bodies are files even with --memory: then in a private temporary directory.
+  ScratchDirectory scratch(config.in_memory);
+  std::filesystem::path files_dir = config.in_memory ? scratch.path() : std::filesystem::path(config.data_dir);
 
   unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
-  nimbus::ServiceRegistry registry(*store, clock);
+  nimbus::ServiceRegistry registry(*store, clock, files_dir);
   registry.start(io.get_executor());
 
   nimbus::router::Dispatcher dispatcher(registry, clock, authenticator);

@@ -11,7 +11,7 @@ namespace nimbus {
 std::string operations_report_markdown() {
   storage::MemoryStore scratch;  // services are built, never started: nothing is stored
   Clock clock;
-  ServiceRegistry registry(scratch, clock);
+  ServiceRegistry registry(scratch, clock, std::filesystem::temp_directory_path() / "nimbus-report");
 
   std::ostringstream out;
   out << "| service | protocol | implemented | modelled |\n|---|---|---|---|\n";

@@ -2,6 +2,7 @@
 // The one explicit list of services nimbus serves. Adding a service = one line in registry.cpp.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <filesystem>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string_view>
@@ -15,7 +16,8 @@ namespace nimbus {
 
 class ServiceRegistry {
  public:
-  ServiceRegistry(storage::Store& store, Clock& clock);
+  // `files_dir`: where services keep large bodies as files (S3 objects).
+  ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir);
 
   Service* find(std::string_view name) const;
   const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
