@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <signal.h>
 #include <string>
@@ -178,7 +179,7 @@ struct Conn {
   };
 
   // Sends verb+target with `payload` (may be empty); reads the answer, discarding the body unless `keep`.
-  awaitable<Result> request(http::verb verb, const std::string& target, std::string_view payload, bool keep,
+  awaitable<Result> request(http::verb verb, std::string target, std::string_view payload, bool keep,
                             std::chrono::seconds timeout = std::chrono::seconds(120)) {
     if (!connected) co_await connect();
     http::request<http::span_body<const char>> req{verb, target, 11};
@@ -190,7 +191,7 @@ struct Conn {
       stream.expires_after(timeout);
       co_await http::async_write(stream, req, use_awaitable);
       http::response_parser<http::buffer_body> parser;
-      parser.body_limit(boost::none);
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // boost::none misbehaves in Boost 1.74
       co_await http::async_read_header(stream, buffer, parser, use_awaitable);
       while (!parser.is_done()) {
         parser.get().body().data = sink.data();

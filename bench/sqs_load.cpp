@@ -51,6 +51,7 @@ struct Options {
   long prefill = 0;        // recv: messages to load before timing
   long messages = 1000000;  // soak: messages to push through
   double max_seconds = 300;  // soak: hard stop
+  long backlog = 5000;       // soak: senders pause while more than this many messages are undeleted (0 = never)
   int pid = 0;               // soak: process whose RSS is sampled
   std::string path = "/";    // get / startup: path to request
   int runs = 20;             // startup
@@ -62,7 +63,7 @@ struct Options {
   std::fprintf(stderr,
                "usage: sqs_load --mode send|batch|recv|get|soak|startup [--host 127.0.0.1] [--port N]\n"
                "  [--connections 32] [--duration S] [--rate R] [--queue NAME] [--body-size B]\n"
-               "  [--prefill N] [--messages N] [--max-seconds S] [--pid PID] [--path /p] [--runs N] [-- cmd…]\n");
+               "  [--prefill N] [--messages N] [--max-seconds S] [--backlog N] [--pid PID] [--path /p] [--runs N] [-- cmd…]\n");
   std::exit(2);
 }
 
@@ -90,6 +91,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--pid") o.pid = std::stoi(v);
     else if (a == "--path") o.path = v;
     else if (a == "--runs") o.runs = std::stoi(v);
+    else if (a == "--backlog") o.backlog = std::stol(v);
     else usage(("unknown option " + a).c_str());
   }
   auto addr = asio::ip::make_address(o.host);
@@ -100,6 +102,7 @@ Options parse(int argc, char** argv) {
   o.messages = std::clamp(o.messages, 1L, 5'000'000L);
   o.prefill = std::clamp(o.prefill, 0L, 2'000'000L);
   o.runs = std::clamp(o.runs, 1, 200);
+  o.backlog = std::clamp(o.backlog, 0L, 5'000'000L);
   if (o.queue.empty()) o.queue = "bench-" + o.mode;
   return o;
 }
@@ -259,7 +262,8 @@ std::string create_queue(const Options& o, const std::string& name) {
 // Runs `mode` on all connections until `deadline` (or `stop` flips); per-connection fixed rate if set.
 void drive(const Options& o, const std::string& mode, const std::string& queue_url, Clock::time_point deadline,
            std::vector<Stats>& stats, std::atomic<bool>& stop, bool record_latency,
-           std::atomic<long>* shared_count = nullptr, long count_limit = 0, int first_conn = 0, int nconn = -1) {
+           std::atomic<long>* shared_count = nullptr, long count_limit = 0, int first_conn = 0, int nconn = -1,
+           const std::atomic<long>* drained = nullptr, long backlog = 0) {
   if (nconn < 0) nconn = o.connections;
   asio::io_context io;
   std::string body = payload(o.body_size);
@@ -287,6 +291,15 @@ void drive(const Options& o, const std::string& mode, const std::string& queue_u
           if (scheduled >= deadline) break;
           if (scheduled > Clock::now()) {
             timer.expires_at(scheduled);
+            co_await timer.async_wait(use_awaitable);
+          }
+        }
+        // Soak senders keep the queue near `backlog` messages: the soak measures what the server
+        // keeps per message processed, not a backlog that grows because sends outpace deletes.
+        if (drained && backlog > 0) {
+          while (shared_count->load() - drained->load() > backlog && !stop.load(std::memory_order_relaxed) &&
+                 Clock::now() < deadline) {
+            timer.expires_after(std::chrono::milliseconds(2));
             co_await timer.async_wait(use_awaitable);
           }
         }
@@ -377,7 +390,9 @@ int run_soak(const Options& o) {
   int senders = std::max(1, o.connections / 2);
   Options so = o;
   so.rate = 0;
-  std::thread sender([&] { drive(so, "batch", queue_url, deadline, stats, stop, false, &sent, o.messages, 0, senders); });
+  std::thread sender([&] {
+    drive(so, "batch", queue_url, deadline, stats, stop, false, &sent, o.messages, 0, senders, &deleted, o.backlog);
+  });
   std::thread receiver([&] {
     // receivers run until everything sent has been deleted (or the deadline)
     drive(so, "recv-wait", queue_url, deadline, stats, stop, false, &deleted, o.messages, senders,
@@ -410,9 +425,9 @@ int run_soak(const Options& o) {
   for (auto& [t, v] : samples) std::fprintf(stderr, " %.0f:%ld", t, v);
   std::fprintf(stderr, "\n");
   bool flat = second_half_max <= first_half_max * 11 / 10 + 4096;
-  std::printf("mode=soak sent=%ld deleted=%ld secs=%.1f baseline_kib=%ld peak_kib=%ld first_half_max_kib=%ld "
+  std::printf("mode=soak sent=%ld deleted=%ld backlog=%ld secs=%.1f baseline_kib=%ld peak_kib=%ld first_half_max_kib=%ld "
               "second_half_max_kib=%ld final_kib=%ld flat=%s errors=%ld\n",
-              sent.load(), deleted.load(), secs, baseline, peak, first_half_max, second_half_max, final_rss,
+              sent.load(), deleted.load(), o.backlog, secs, baseline, peak, first_half_max, second_half_max, final_rss,
               flat ? "yes" : "no", errors);
   return 0;
 }

@@ -287,7 +287,7 @@ MEMBER_FIELDS = ("name", "shape", "location", "location_name", "query_name", "fl
                  "xml_attribute", "required", "streaming", "idempotency_token", "host_label",
                  "timestamp_format", "xml_namespace_uri", "xml_namespace_prefix")
 OPERATION_FIELDS = ("name", "http_method", "request_uri", "input", "output", "result_wrapper",
-                    "http_status", "input_location_name", "input_xml_namespace")
+                    "http_status", "input_location_name", "input_xml_namespace", "deprecated")
 
 
 def build(service, v2, boto):
@@ -304,6 +304,8 @@ def build(service, v2, boto):
                   "output": "kNoShape"}
         if http.get("responseCode"):
             record["http_status"] = int(http["responseCode"])
+        if op.get("deprecated"):
+            record["deprecated"] = True
         if "input" in op:
             record["input"] = gen.shape(op["input"], bop.get("input"))
             payload_ref = input_payload_ref(op["input"], gen)

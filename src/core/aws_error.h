@@ -21,6 +21,8 @@ struct AwsError : std::exception {
   bool sender_fault = true;
   // Extra XML elements some S3 errors carry (<Resource>, <BucketName>, <Key>...), written in order.
   std::vector<std::pair<std::string, std::string>> extra;
+  // HTTP headers the error response carries (S3: x-amz-delete-marker on a 404 for a delete marker).
+  std::vector<std::pair<std::string, std::string>> headers;
 
   AwsError(int status, std::string code_, std::string message_, std::string query_code_ = {},
            bool sender = true)

@@ -72,6 +72,9 @@ struct OperationDef {
   uint16_t http_status{};             // responseCode, 0 = 200
   std::string_view input_location_name{};  // rest-xml: input payload element name
   std::string_view input_xml_namespace{};
+  // A deprecated operation sharing its request line with a current one (S3 PutBucketLifecycle
+  // vs PutBucketLifecycleConfiguration) loses ties when matching rest requests.
+  bool deprecated{};
 };
 
 struct ServiceModel {

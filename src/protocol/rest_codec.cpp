@@ -220,7 +220,7 @@ const OperationDef* match_rest_operation(const ServiceModel& service, std::strin
                                          const http::fields* headers) {
   auto params = query_params(query);
   const OperationDef* best = nullptr;
-  std::tuple<int, int, int> best_score{-1, -1, -1};
+  std::tuple<int, int, int, int> best_score{-1, -1, -1, -1};
   for (const OperationDef& op : service.operations) {
     if (op.http_method != method) continue;
     Labels labels;
@@ -230,7 +230,7 @@ const OperationDef* match_rest_operation(const ServiceModel& service, std::strin
     if (query_literals < 0) continue;
     int required = required_members_present(service, op, params, headers);
     if (required < 0) continue;
-    std::tuple<int, int, int> score{query_literals, required, literals};
+    std::tuple<int, int, int, int> score{query_literals, required, literals, op.deprecated ? 0 : 1};
     if (best == nullptr || score > best_score) {
       best = &op;
       best_score = score;

@@ -35,7 +35,8 @@ Authenticator::Authenticator(AuthMode mode, const std::string& credentials_file)
 Authenticator::~Authenticator() = default;
 
 CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request, bool s3_dialect,
-                                           bool body_available, int64_t now_ms) const {
+                                           bool body_available, bool anonymous_allowed,
+                                           int64_t now_ms) const {
   auto dialect = s3_dialect ? auth::Dialect::kS3 : auth::Dialect::kQueryJson;
   auto view = signed_view(request, body_available);
   std::optional<auth::SigV4Info> info;
@@ -51,7 +52,7 @@ CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request,
     identity.region = info->region;
     identity.scope_service = info->service;
   }
-  if (mode_ == AuthMode::Verify) {
+  if (mode_ == AuthMode::Verify && !(anonymous_allowed && !info)) {
     if (!info) {
       throw s3_dialect ? AwsError{403, "AccessDenied", "Access Denied"}
                        : AwsError{403, "MissingAuthenticationToken",

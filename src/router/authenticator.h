@@ -32,8 +32,12 @@ class Authenticator {
   // Throws AwsError (IncompleteSignature, SignatureDoesNotMatch, ...) in the service's dialect.
   // `body_available` false: the body is streamed later, so the payload hash is taken from
   // x-amz-content-sha256 and the service checks it while reading.
+  // `anonymous_allowed`: an unsigned request passes even with --auth verify.
   CallerIdentity authenticate(const protocol::HttpRequest& request, bool s3_dialect,
-                              bool body_available, int64_t now_ms) const;
+                              bool body_available, bool anonymous_allowed, int64_t now_ms) const;
+  // The credentials file's keys (services that check signatures of their own: S3 POST forms);
+  // nullptr without --credentials.
+  const auth::Credentials* credentials() const { return credentials_.get(); }
   // The scope's service name without verifying anything; "" when unsigned or malformed.
   static std::string peek_scope_service(const protocol::HttpRequest& request);
 

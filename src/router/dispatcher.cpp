@@ -22,11 +22,21 @@ AwsError not_implemented(std::string_view service, std::string_view operation) {
                   "nimbus does not implement " + std::string(service) + " " + std::string(operation) + " yet."};
 }
 
-// HEAD answers carry no body, errors included.
+// HEAD answers and 304 Not Modified carry no body, errors included.
 void strip_body_for_head(const HttpRequest& request, HttpResponse& response) {
-  if (request.method() != http::verb::head) return;
+  if (request.method() != http::verb::head && response.result() != http::status::not_modified) return;
   response.body().clear();
   response.content_length(0);
+}
+
+HttpResponse error_response(const Route* route, const AwsError& error, const HttpRequest& request,
+                            const std::string& request_id) {
+  auto response = protocol::encode_error(route ? &route->service->model() : nullptr,
+                                         route ? route->wire : Wire::Json, error, request_id,
+                                         request.version(), request.keep_alive());
+  for (const auto& [name, value] : error.headers) response.set(name, value);
+  strip_body_for_head(request, response);
+  return response;
 }
 
 }  // namespace
@@ -41,6 +51,7 @@ Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authentica
 RequestContext Dispatcher::make_context(const HttpRequest& request, const Route& route,
                                         bool body_available, const std::string& request_id) const {
   auto identity = authenticator_.authenticate(request, route.wire == Wire::RestXml, body_available,
+                                              route.service->allows_anonymous(request),
                                               clock_.now_ms());
   RequestContext context;
   context.account_id = identity.account_id;
@@ -100,16 +111,11 @@ boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest
                                                  request.version(), request.keep_alive());
     co_return outcome;
   } catch (const AwsError& error) {
-    outcome.response = protocol::encode_error(route ? &route->service->model() : nullptr,
-                                              route ? route->wire : Wire::Json, error, request_id,
-                                              request.version(), request.keep_alive());
+    outcome.response = error_response(route ? &*route : nullptr, error, request, request_id);
   } catch (const std::exception& unexpected) {
     NIMBUS_LOG(Error, "request " + request_id + " failed: " + unexpected.what());
-    outcome.response = protocol::encode_error(route ? &route->service->model() : nullptr,
-                                              route ? route->wire : Wire::Json, AwsError::internal(),
-                                              request_id, request.version(), request.keep_alive());
+    outcome.response = error_response(route ? &*route : nullptr, AwsError::internal(), request, request_id);
   }
-  strip_body_for_head(request, outcome.response);
   co_return outcome;
 }
 
@@ -143,10 +149,7 @@ boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
     failed = true;
   }
   if (failed) {
-    reply = Reply{protocol::encode_error(route ? &route->service->model() : nullptr,
-                                         route ? route->wire : Wire::RestXml, failure, request_id,
-                                         head.version(), head.keep_alive())};
-    strip_body_for_head(head, reply.message);
+    reply = Reply{error_response(route ? &*route : nullptr, failure, head, request_id)};
   }
   log_request(head, outcome.service, outcome.operation, reply.message.result_int(), started);
   co_return reply;
@@ -154,10 +157,8 @@ boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
 
 HttpResponse Dispatcher::reject(const HttpRequest& head, const AwsError& error) {
   auto route = router_.route(head, Authenticator::peek_scope_service(head));
-  auto response = protocol::encode_error(route ? &route->service->model() : nullptr,
-                                         route ? route->wire : Wire::Json, error, ids::uuid4(),
-                                         head.version(), false);
-  strip_body_for_head(head, response);
+  auto response = error_response(route ? &*route : nullptr, error, head, ids::uuid4());
+  response.keep_alive(false);
   return response;
 }
 

@@ -7,10 +7,11 @@
 
 namespace nimbus {
 
-ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir) {
+ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
+                                 const auth::Credentials* credentials) {
   services_.push_back(sqs::make_sqs_service(store, clock));
 #ifdef NIMBUS_WITH_S3
-  services_.push_back(s3::make_s3_service(store, clock, files_dir / "s3",
+  services_.push_back(s3::make_s3_service(store, clock, files_dir / "s3", credentials,
                                           [this](std::string_view name) { return find(name); }));
 #endif
 }

@@ -12,12 +12,19 @@
 #include "services/service.h"
 #include "storage/store.h"
 
+namespace nimbus::auth {
+class Credentials;
+}
+
 namespace nimbus {
 
 class ServiceRegistry {
  public:
   // `files_dir`: where services keep large bodies as files (S3 objects).
-  ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir);
+  // `credentials`: the --credentials keys, for services that verify signatures of their own
+  // (S3 POST policies); may be null.
+  ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
+                  const auth::Credentials* credentials = nullptr);
 
   Service* find(std::string_view name) const;
   const std::vector<std::unique_ptr<Service>>& all() const { return services_; }

@@ -46,6 +46,10 @@ class Service {
     throw AwsError::internal();
   }
 
+  // Requests AWS accepts unsigned even when signatures are verified (S3: CORS preflight,
+  // browser POST uploads signed inside the form, website endpoints).
+  virtual bool allows_anonymous(const protocol::HttpRequest& head) const { return false; }
+
   // Counters and state for GET /_nimbus/health.
   virtual Json health() const { return {{"state", "running"}}; }
 };

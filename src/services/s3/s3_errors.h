@@ -135,4 +135,78 @@ inline AwsError invalid_object_state() {
   return {403, "InvalidObjectState", "The operation is not valid for the object's storage class"};
 }
 
+// --- configuration side: CORS, policies, notifications, browser POST uploads -------------------
+inline AwsError malformed_policy(const std::string& message) {
+  return {400, "MalformedPolicy", message};
+}
+inline AwsError cors_forbidden(const std::string& method, const std::string& resource_type) {
+  auto error = with({403, "AccessForbidden",
+                     "CORSResponse: This CORS request is not allowed. This is usually because the "
+                     "evalution of Origin, request method / Access-Control-Request-Method or "
+                     "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."},
+                    "Method", method);
+  return with(std::move(error), "ResourceType", resource_type);
+}
+inline AwsError cors_not_enabled(const std::string& method, const std::string& resource_type) {
+  auto error = with({403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket."},
+                    "Method", method);
+  return with(std::move(error), "ResourceType", resource_type);
+}
+inline AwsError bad_request(const std::string& message) { return {400, "BadRequest", message}; }
+inline AwsError post_policy_denied(const std::string& reason) {
+  return {403, "AccessDenied", "Invalid according to Policy: " + reason};
+}
+inline AwsError invalid_policy_document(const std::string& reason) {
+  return {400, "InvalidPolicyDocument", "Invalid Policy: " + reason};
+}
+inline AwsError malformed_post_request() {
+  return {400, "MalformedPOSTRequest",
+          "The body of your POST request is not well-formed multipart/form-data."};
+}
+inline AwsError post_fields_too_large() {
+  return {400, "MaxPostPreDataLengthExceeded",
+          "Your POST request fields preceeding the upload file was too large."};
+}
+inline AwsError post_entity_too_large(uint64_t proposed, uint64_t max_allowed) {
+  auto error = with(entity_too_large(), "ProposedSize", std::to_string(proposed));
+  return with(std::move(error), "MaxSizeAllowed", std::to_string(max_allowed));
+}
+inline AwsError post_entity_too_small(uint64_t proposed, uint64_t min_allowed) {
+  auto error = with({400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size"},
+                    "ProposedSize", std::to_string(proposed));
+  return with(std::move(error), "MinSizeAllowed", std::to_string(min_allowed));
+}
+inline AwsError invalid_access_key_id(const std::string& access_key_id) {
+  return with({403, "InvalidAccessKeyId",
+               "The AWS Access Key Id you provided does not exist in our records."},
+              "AWSAccessKeyId", access_key_id);
+}
+// PutBucketNotificationConfiguration naming the destination that could not be validated.
+inline AwsError unvalidated_destination(const std::string& arn, const std::string& reason) {
+  auto error = with({400, "InvalidArgument", "Unable to validate the following destination configurations"},
+                    "ArgumentName1", arn);
+  return with(std::move(error), "ArgumentValue1", reason);
+}
+
+inline AwsError signature_does_not_match() {
+  return {403, "SignatureDoesNotMatch",
+          "The request signature we calculated does not match the signature you provided. Check your "
+          "key and signing method."};
+}
+inline AwsError malformed_chunked_body() {
+  return {400, "IncompleteBody", "The request body is not in the aws-chunked encoding it declares."};
+}
+inline AwsError missing_content_length() {
+  return {411, "MissingContentLength", "You must provide the Content-Length HTTP header."};
+}
+inline AwsError invalid_checksum_value(const std::string& algorithm) {
+  return {400, "InvalidRequest", "Value for x-amz-checksum-" + algorithm + " header is invalid."};
+}
+inline AwsError not_modified() { return {304, "NotModified", "Not Modified"}; }
+inline AwsError invalid_tag(const std::string& message) { return {400, "InvalidTag", message}; }
+inline AwsError max_message_length_exceeded() {
+  return {400, "MaxMessageLengthExceeded", "Your request was too big."};
+}
+inline AwsError invalid_copy_source(const std::string& message) { return {400, "InvalidArgument", message}; }
+
 }  // namespace nimbus::s3::errors

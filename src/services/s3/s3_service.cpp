@@ -44,6 +44,7 @@ std::string bucket_of(std::string_view path_target) {
 class S3Service final : public Service, private EventSink {
  public:
   S3Service(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
+            const auth::Credentials* credentials,
             std::function<Service*(std::string_view)> find_service)
       : buckets_(store),
         environment_{store, clock, buckets_, std::move(files_dir), std::move(find_service)},
@@ -51,6 +52,7 @@ class S3Service final : public Service, private EventSink {
         configs_(environment_, objects_) {
     objects_.register_handlers(handlers_);
     configs_.register_handlers(handlers_);
+    configs_.set_credentials(credentials);
   }
 
   std::string_view name() const override { return "s3"; }
@@ -62,6 +64,11 @@ class S3Service final : public Service, private EventSink {
   }
 
   bool serves_raw_http() const override { return true; }
+
+  bool allows_anonymous(const HttpRequest& head) const override {
+    auto address = resolve_address(head[http::field::host], head.target());
+    return address.website || head.method() == http::verb::options || is_form_upload(head, address);
+  }
 
   boost::asio::awaitable<Reply> handle_http(HttpRequest& head, http_server::BodyReader& body,
                                             RequestContext& context) override {
@@ -154,6 +161,7 @@ class S3Service final : public Service, private EventSink {
                                                 result.output, context.request_id, head.version(),
                                                 head.keep_alive());
     }
+    if (result.status) reply.message.result(*result.status);
     for (auto& [name, value] : result.extra_headers) reply.message.set(name, value);
     if (!bucket.empty() && head.find(http::field::origin) != head.end()) {
       for (auto& [name, value] : configs_.cors_headers(bucket, head)) reply.message.set(name, value);
@@ -177,8 +185,10 @@ class S3Service final : public Service, private EventSink {
 
 std::unique_ptr<Service> make_s3_service(storage::Store& store, Clock& clock,
                                          std::filesystem::path files_dir,
+                                         const auth::Credentials* credentials,
                                          std::function<Service*(std::string_view)> find_service) {
-  return std::make_unique<S3Service>(store, clock, std::move(files_dir), std::move(find_service));
+  return std::make_unique<S3Service>(store, clock, std::move(files_dir), credentials,
+                                     std::move(find_service));
 }
 
 }  // namespace nimbus::s3

@@ -8,10 +8,16 @@
 #include "services/s3/s3_environment.h"
 #include "services/service.h"
 
+namespace nimbus::auth {
+class Credentials;
+}
+
 namespace nimbus::s3 {
 
+// `credentials` (may be null) verify browser POST upload signatures.
 std::unique_ptr<Service> make_s3_service(storage::Store& store, Clock& clock,
                                          std::filesystem::path files_dir,
+                                         const auth::Credentials* credentials,
                                          std::function<Service*(std::string_view)> find_service);
 
 }  // namespace nimbus::s3

@@ -63,6 +63,8 @@ struct S3Call {
 
 struct S3Result {
   Json output = Json::object();
+  // Overrides the operation's status (206 Partial Content for ranged reads).
+  std::optional<unsigned> status;
   // The response body streamed from a file (GetObject); the output's header members still apply.
   std::optional<http_server::FileRange> body;
   // Headers outside the model (CORS answers).

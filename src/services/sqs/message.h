@@ -43,6 +43,9 @@ struct Message {
   int64_t last_receive_ms = 0;
   int64_t receive_count = 0;
   uint64_t receipt_nonce = 0;  // bumped per receive; older receipt handles are stale
+  // Whether a `state/` record exists in the store. A message whose receive state is what loading
+  // derives from its content (visible at send time, never received) has none: one key per send.
+  bool state_stored = false;
 
   bool in_flight(int64_t now_ms) const { return receive_count > 0 && visible_at_ms > now_ms; }
 };

@@ -30,8 +30,8 @@ void delete_locked(Queue& queue, const std::string& text, storage::WriteBatch& b
   if (queue.fifo && (m->receipt_nonce != handle.nonce || !m->in_flight(now_ms))) {
     throw errors::receipt_handle_expired(text);
   }
+  persist::remove_message(batch, queue, *m);
   queue.messages.remove(handle.seq);
-  persist::remove_message(batch, queue, handle.seq);
   if (queue.fifo) queue.wake_waiters(1);
 }
 

@@ -126,19 +126,33 @@ void put_queue(storage::WriteBatch& batch, const Queue& queue) {
             encode_queue(queue).dump());
 }
 
-void put_message(storage::WriteBatch& batch, const Queue& queue, const Message& message) {
+void put_message(storage::WriteBatch& batch, const Queue& queue, Message& message) {
   batch.put(kSpace, message_path(kMessagePrefix, queue, message.seq),
             encode_message(message).dump());
-  put_state(batch, queue, message);
+  // decode_message() makes a message visible at its send time, never received.
+  bool derivable = message.visible_at_ms == message.sent_ms && message.receive_count == 0 &&
+                   message.first_receive_ms == 0 && message.receipt_nonce == 0;
+  if (!derivable) {
+    put_state(batch, queue, message);
+  } else if (message.state_stored) {
+    batch.remove(kSpace, message_path(kStatePrefix, queue, message.seq));
+    message.state_stored = false;
+  }
 }
 
-void put_state(storage::WriteBatch& batch, const Queue& queue, const Message& message) {
+void put_state(storage::WriteBatch& batch, const Queue& queue, Message& message) {
   batch.put(kSpace, message_path(kStatePrefix, queue, message.seq), encode_state(message).dump());
+  message.state_stored = true;
 }
 
 void remove_message(storage::WriteBatch& batch, const Queue& queue, uint64_t seq) {
   batch.remove(kSpace, message_path(kMessagePrefix, queue, seq));
   batch.remove(kSpace, message_path(kStatePrefix, queue, seq));
+}
+
+void remove_message(storage::WriteBatch& batch, const Queue& queue, const Message& message) {
+  batch.remove(kSpace, message_path(kMessagePrefix, queue, message.seq));
+  if (message.state_stored) batch.remove(kSpace, message_path(kStatePrefix, queue, message.seq));
 }
 
 void put_seq(storage::WriteBatch& batch, const Queue& queue) {

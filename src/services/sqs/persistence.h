@@ -39,9 +39,14 @@ void decode_message(const Json& json, Message& message);
 void decode_state(const Json& json, Message& message);
 
 void put_queue(storage::WriteBatch& batch, const Queue& queue);
-void put_message(storage::WriteBatch& batch, const Queue& queue, const Message& message);
-void put_state(storage::WriteBatch& batch, const Queue& queue, const Message& message);
+// The content record, plus the receive-state record only when it differs from what loading
+// derives (delayed, moved or already received messages).
+void put_message(storage::WriteBatch& batch, const Queue& queue, Message& message);
+void put_state(storage::WriteBatch& batch, const Queue& queue, Message& message);
+// Removes both records of a message whose state is unknown here.
 void remove_message(storage::WriteBatch& batch, const Queue& queue, uint64_t seq);
+// Removes a message's content record, and its state record if one was written.
+void remove_message(storage::WriteBatch& batch, const Queue& queue, const Message& message);
 void put_seq(storage::WriteBatch& batch, const Queue& queue);
 void put_dedup(storage::WriteBatch& batch, const Queue& queue, const std::string& key,
                const DedupEntry& entry);

@@ -124,7 +124,8 @@ Json result_json(const Message& m, const SendResult& result) {
   return out;
 }
 
-// Enqueues (or, for a FIFO duplicate in the window, returns the original). Caller holds the lock.
+// Enqueues (or, for a FIFO duplicate in the window, returns the original). Caller holds the lock
+// and persists the queue's sequence counter (put_seq) once after its last enqueue.
 SendResult enqueue(Queue& queue, Message message, bool dedup_per_group, storage::WriteBatch& batch,
                    int64_t now_ms) {
   std::string dedup_key;
@@ -144,7 +145,6 @@ SendResult enqueue(Queue& queue, Message message, bool dedup_per_group, storage:
   }
   SendResult result{message.id, message.sequence_number};
   persist::put_message(batch, queue, message);
-  persist::put_seq(batch, queue);
   queue.messages.add(std::move(message));
   queue.wake_waiters(1);
   return result;
@@ -168,7 +168,9 @@ awaitable<Json> SqsService::send_message(RequestContext& context, const Json& in
     copy_for_result.md5_body = message.md5_body;
     copy_for_result.md5_attributes = message.md5_attributes;
     copy_for_result.md5_system_attributes = message.md5_system_attributes;
+    uint64_t seq_before = queue->next_seq;
     auto result = enqueue(*queue, std::move(message), settings.dedup_per_group, batch, now);
+    if (queue->next_seq != seq_before) persist::put_seq(batch, *queue);
     out = result_json(copy_for_result, result);
     pending = store_.submit(std::move(batch));
   }
@@ -211,6 +213,7 @@ awaitable<Json> SqsService::send_message_batch(RequestContext& context, const Js
     if (queue->deleted) throw errors::queue_does_not_exist();
     storage::WriteBatch batch;
     expire(*queue, now, batch);
+    uint64_t seq_before = queue->next_seq;
     for (auto& [id, message] : prepared) {
       Message digests;
       digests.md5_body = message.md5_body;
@@ -221,6 +224,7 @@ awaitable<Json> SqsService::send_message_batch(RequestContext& context, const Js
       entry["Id"] = id;
       successful.push_back(std::move(entry));
     }
+    if (queue->next_seq != seq_before) persist::put_seq(batch, *queue);
     pending = store_.submit(std::move(batch));
   }
   co_await pending->wait();

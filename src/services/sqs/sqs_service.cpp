@@ -165,8 +165,8 @@ void SqsService::sweep(std::vector<std::shared_ptr<storage::PendingCommit>>& pen
 
 void SqsService::expire(Queue& queue, int64_t now_ms, storage::WriteBatch& batch) {
   for (uint64_t seq : queue.messages.expired(now_ms, queue.int_attribute("MessageRetentionPeriod") * 1000)) {
+    if (const Message* m = queue.messages.find(seq)) persist::remove_message(batch, queue, *m);
     queue.messages.remove(seq);
-    persist::remove_message(batch, queue, seq);
   }
   while (!queue.dedup_expiry.empty() && queue.dedup_expiry.begin()->first <= now_ms) {
     auto key = queue.dedup_expiry.begin()->second;
@@ -222,6 +222,7 @@ void SqsService::enqueue_moved(Queue& to, Message message, storage::WriteBatch& 
   message.seq = to.next_seq++;
   message.sequence_number = to.fifo ? format_sequence_number(message.seq) : std::string();
   message.visible_at_ms = now_ms;
+  message.state_stored = false;  // a new seq in `to`: no state record there yet
   persist::put_message(batch, to, message);
   persist::put_seq(batch, to);
   to.messages.add(std::move(message));

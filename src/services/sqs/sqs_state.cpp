@@ -120,7 +120,10 @@ void SqsState::load(storage::Store& store) {
     auto [queue, rest] = queue_of(*this, key_text, persist::kStatePrefix);
     if (!queue) return true;
     auto it = loaded.find({queue.get(), parse_u64(rest)});
-    if (it != loaded.end()) persist::decode_state(nlohmann::json::parse(value), it->second);
+    if (it != loaded.end()) {
+      persist::decode_state(nlohmann::json::parse(value), it->second);
+      it->second.state_stored = true;
+    }
     return true;
   });
   for (auto& [where, message] : loaded) where.first->messages.add(std::move(message));

@@ -24,7 +24,7 @@ __all__ = [
     "s3", "s3_factory", "bucket", "raw", "resolve_localhost", "aws_s3", "make_s3", "new_bucket_name",
     "S3Raw", "xml_error", "xml_find", "xml_findall", "md5_b64", "md5_hex", "etag_of", "multipart_etag",
     "crc32_b64", "crc32c_b64", "sha1_b64", "sha256_b64", "crc64nvme_b64", "random_bytes", "error_code",
-    "http_status", "with_headers", "assert_s3_serving", "MiB", "files_under", "quote_key",
+    "http_status", "with_headers", "assert_s3_serving", "MiB", "files_under", "quote_key", "AWS_CLI", "cli_env",
 ]
 
 MiB = 1024 * 1024

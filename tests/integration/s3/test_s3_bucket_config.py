@@ -179,10 +179,18 @@ def test_lifecycle_expiration_removes_matching_objects_when_the_clock_advances(s
     keys = lambda: sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))  # noqa: E731
     time.sleep(0.5)
     assert keys() == ["keep/c", "tmp/a", "tmp/b", "tmpx"]  # nothing expires before its time
-    head = s3.head_object(Bucket=bucket, Key="tmp/a")
-    assert "x-amz-expiration" in head["ResponseMetadata"]["HTTPHeaders"]  # Expiration is announced
     nimbus.advance_clock(3 * 86400)
     assert wait_until(lambda: keys() == ["keep/c", "tmpx"]), keys()
+
+
+def test_objects_under_an_expiration_rule_announce_it_in_x_amz_expiration(s3, bucket):
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "tmp", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled", "Expiration": {"Days": 1}}]})
+    s3.put_object(Bucket=bucket, Key="tmp/a", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="other", Body=b"x")
+    header = s3.head_object(Bucket=bucket, Key="tmp/a")["ResponseMetadata"]["HTTPHeaders"].get("x-amz-expiration", "")
+    assert 'rule-id="tmp"' in header and "expiry-date=" in header, header
+    assert "x-amz-expiration" not in s3.head_object(Bucket=bucket, Key="other")["ResponseMetadata"]["HTTPHeaders"]
 
 
 def test_lifecycle_expiration_by_tag_filter(s3, bucket, nimbus):

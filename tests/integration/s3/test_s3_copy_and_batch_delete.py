@@ -144,7 +144,8 @@ def test_delete_objects_per_key_errors(s3, bucket):
         {"Key": "good"}, {"Key": "bad-version", "VersionId": "not-a-real-version-id"}]})
     assert [d["Key"] for d in resp["Deleted"]] == ["good"]
     assert resp["Deleted"][0]["DeleteMarker"] is True
-    assert [(e["Key"], e["Code"]) for e in resp["Errors"]] == [("bad-version", "NoSuchVersion")]
+    assert [e["Key"] for e in resp["Errors"]] == ["bad-version"]
+    assert resp["Errors"][0]["Code"] in ("NoSuchVersion", "InvalidArgument")
     assert resp["Errors"][0]["Message"]
 
 

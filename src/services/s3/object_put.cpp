@@ -1,0 +1,201 @@
+// Writing objects: PutObject, CopyObject and ObjectAccess::put. Bodies stream into a temp file
+// while their digests are computed, are verified, fsynced and renamed into place, and only then
+// is the record committed.
+
+#include <vector>
+
+#include "core/crypto.h"
+#include "services/s3/object_http.h"
+#include "services/s3/object_operations.h"
+#include "services/s3/s3_errors.h"
+
+namespace nimbus::s3 {
+namespace {
+
+constexpr size_t kBlock = 256 * 1024;
+constexpr uint64_t kMaxObjectSize = 5ull << 30;
+
+// If-None-Match: * / If-Match on a write, checked against the version being replaced.
+void check_write_conditions(const Json& input, const std::optional<ObjectRecord>& latest) {
+  bool exists = latest && !latest->delete_marker;
+  if (auto none = input.find("IfNoneMatch"); none != input.end() && none->is_string()) {
+    if (*none != "*") throw errors::not_implemented("If-None-Match");
+    if (exists) throw errors::precondition_failed("If-None-Match");
+  }
+  if (auto match = input.find("IfMatch"); match != input.end() && match->is_string()) {
+    if (!exists) throw errors::no_such_key(latest ? latest->key : "");
+    if (!etag_matches(match->get<std::string>(), latest->etag)) throw errors::precondition_failed("If-Match");
+  }
+}
+
+}  // namespace
+
+std::string ObjectOperations::version_header(const Bucket& bucket, const ObjectRecord& record) const {
+  auto versioning = environment_.buckets.find(bucket.name).value_or(bucket).versioning;
+  return versioning.empty() ? std::string() : record.version_id;
+}
+
+awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(http_server::BodyReader& body,
+                                                                std::optional<uint64_t> length, bool sha256,
+                                                                std::optional<ChecksumAlgorithm> algorithm) {
+  if (length && *length > kMaxObjectSize) throw errors::entity_too_large();
+  StagedBody staged{files_.create_temp()};
+  auto md5 = make_md5();
+  auto payload_hash = sha256 ? make_sha256() : nullptr;
+  auto checksum = algorithm ? make_hasher(*algorithm) : nullptr;
+  std::vector<char> block(kBlock);
+  while (true) {
+    size_t n = co_await body.read_some(std::span<char>(block.data(), block.size()));
+    if (n == 0) break;
+    std::string_view data(block.data(), n);
+    staged.file.write(data);
+    md5->update(data);
+    if (payload_hash) payload_hash->update(data);
+    if (checksum) checksum->update(data);
+    staged.size += n;
+    if (staged.size > kMaxObjectSize) throw errors::entity_too_large();
+  }
+  if (length && staged.size != *length) throw errors::incomplete_body();
+  staged.md5 = md5->digest();
+  if (payload_hash) staged.sha256 = payload_hash->digest();
+  if (checksum) staged.checksum = checksum->digest();
+  co_return staged;
+}
+
+awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
+  auto bucket = environment_.buckets.require(call.bucket, call.context);
+  auto record = record_from_input(call.input);
+  check_write_conditions(call.input, current(bucket.name, call.key));
+  RequestBody request(call.head, *call.body, call.context);
+  if (!request.length()) throw errors::missing_content_length();
+  auto staged = co_await stage(request.reader(), request.length(), request.content_sha256().has_value(),
+                               request.algorithm());
+  request.verify(staged.md5, staged.sha256, staged.checksum);
+
+  record.key = call.key;
+  record.owner = call.context.account_id;
+  record.size = staged.size;
+  record.etag = quoted_etag(staged.md5);
+  record.last_modified_ms = environment_.clock.now_ms();
+  if (request.algorithm() && staged.checksum) {
+    record.checksums[std::string(algorithm_name(*request.algorithm()))] = crypto::base64_encode(*staged.checksum);
+    record.checksum_type = "FULL_OBJECT";
+  }
+  record.file = files_.new_object_name();
+  staged.file.publish(files_.path(record.file));
+  const std::string published = record.file;
+  try {
+    record = co_await install(bucket.name, std::move(record),
+                              [&](const auto& latest) { check_write_conditions(call.input, latest); });
+  } catch (...) {
+    files_.remove(published);
+    throw;
+  }
+  ++puts_;
+  events_.object_event(call.context, bucket, "ObjectCreated:Put", record.summary(bucket.name));
+  S3Result result;
+  result.output["ETag"] = record.etag;
+  if (auto version = version_header(bucket, record); !version.empty()) result.output["VersionId"] = version;
+  describe_checksums(record.checksums, result.output, result.extra_headers);
+  co_return result;
+}
+
+awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
+  auto bucket = environment_.buckets.require(call.bucket, call.context);
+  auto source_ref = parse_copy_source(call.input.value("CopySource", ""));
+  auto source_bucket = environment_.buckets.require(source_ref.bucket, call.context);
+  Json version_input = Json::object();
+  if (!source_ref.version_id.empty()) version_input["VersionId"] = source_ref.version_id;
+  auto source = require_version(source_bucket.name, source_ref.key, version_input);
+  auto outcome = evaluate_conditions(conditions_from(call.input, "CopySource"), source.etag,
+                                     source.last_modified_ms / 1000);
+  if (outcome != ConditionOutcome::Proceed) throw errors::precondition_failed("x-amz-copy-source-If");
+
+  auto metadata_directive = call.input.value("MetadataDirective", "COPY");
+  auto tagging_directive = call.input.value("TaggingDirective", "COPY");
+  if (metadata_directive != "COPY" && metadata_directive != "REPLACE") {
+    throw errors::invalid_argument("Unknown metadata directive.", "x-amz-metadata-directive", metadata_directive);
+  }
+  if (tagging_directive != "COPY" && tagging_directive != "REPLACE") {
+    throw errors::invalid_argument("Unknown tagging directive.", "x-amz-tagging-directive", tagging_directive);
+  }
+  bool same_object = source_bucket.name == bucket.name && source_ref.key == call.key;
+  if (same_object && metadata_directive == "COPY" && !call.input.contains("StorageClass") &&
+      !call.input.contains("WebsiteRedirectLocation") && !call.input.contains("ServerSideEncryption") &&
+      !call.input.contains("SSEKMSKeyId")) {
+    throw errors::invalid_request(
+        "This copy request is illegal because it is trying to copy an object to itself without changing the "
+        "object's metadata, storage class, website redirect location or encryption attributes.");
+  }
+
+  ObjectRecord record = record_from_input(call.input);
+  if (metadata_directive == "COPY") {
+    record.headers = source.headers;
+    record.metadata = source.metadata;
+  }
+  if (tagging_directive == "COPY") record.tags = source.tags;
+  record.key = call.key;
+  record.owner = call.context.account_id;
+  record.size = source.size;
+  record.etag = source.etag;
+  record.checksums = source.checksums;
+  record.checksum_type = source.checksum_type;
+  record.part_sizes = source.part_sizes;
+  record.last_modified_ms = environment_.clock.now_ms();
+  try {
+    record.file = files_.clone(source.file, false);
+  } catch (const std::system_error&) {
+    throw errors::no_such_key(source_ref.key);
+  }
+  const std::string published = record.file;
+  try {
+    record = co_await install(bucket.name, std::move(record));
+  } catch (...) {
+    files_.remove(published);
+    throw;
+  }
+  ++puts_;
+  events_.object_event(call.context, bucket, "ObjectCreated:Copy", record.summary(bucket.name));
+  S3Result result;
+  Json copy_result = {{"ETag", record.etag}, {"LastModified", record.last_modified_ms / 1000}};
+  std::vector<std::pair<std::string, std::string>> ignored;
+  describe_checksums(record.checksums, copy_result, ignored);
+  result.output["CopyObjectResult"] = std::move(copy_result);
+  if (!source_bucket.versioning.empty()) result.output["CopySourceVersionId"] = source.version_id;
+  if (auto version = version_header(bucket, record); !version.empty()) result.output["VersionId"] = version;
+  co_return result;
+}
+
+awaitable<ObjectSummary> ObjectOperations::put(RequestContext& context, const Bucket& bucket, std::string key,
+                                               http_server::BodyReader& body, std::optional<uint64_t> length,
+                                               PutOptions options, std::string_view event_name) {
+  auto staged = co_await stage(body, length, false, std::nullopt);
+  if (options.content_md5) {
+    auto expected = crypto::base64_decode(*options.content_md5);
+    if (!expected || expected->size() != 16) throw errors::invalid_digest();
+    if (*expected != staged.md5) throw errors::bad_digest();
+  }
+  ObjectRecord record;
+  record.key = std::move(key);
+  record.owner = context.account_id;
+  record.headers["ContentType"] = options.content_type.empty() ? "binary/octet-stream" : options.content_type;
+  record.metadata = std::move(options.metadata);
+  record.size = staged.size;
+  record.etag = quoted_etag(staged.md5);
+  record.last_modified_ms = environment_.clock.now_ms();
+  record.file = files_.new_object_name();
+  staged.file.publish(files_.path(record.file));
+  const std::string published = record.file;
+  try {
+    record = co_await install(bucket.name, std::move(record));
+  } catch (...) {
+    files_.remove(published);
+    throw;
+  }
+  ++puts_;
+  auto summary = record.summary(bucket.name);
+  events_.object_event(context, bucket, event_name, summary);
+  co_return summary;
+}
+
+}  // namespace nimbus::s3

@@ -1,0 +1,169 @@
+// Reading and changing object versions: the current record, a named version, installing a new
+// version (with "null"-version replacement), permanent version removal and delete markers.
+
+#include "services/s3/object_http.h"
+#include "services/s3/object_operations.h"
+#include "services/s3/s3_errors.h"
+
+namespace nimbus::s3 {
+
+std::optional<ObjectRecord> ObjectOperations::current(std::string_view bucket, std::string_view key) {
+  auto value = records_.get(record_keys::current(bucket, key));
+  if (!value) return std::nullopt;
+  return object_from_json(Json::parse(*value));
+}
+
+std::optional<ObjectRecord> ObjectOperations::find_version(std::string_view bucket, std::string_view key,
+                                                           std::string_view version_id) {
+  if (auto latest = current(bucket, key); latest && latest->version_id == version_id) return latest;
+  std::optional<ObjectRecord> found;
+  records_.scan(record_keys::versions_of(bucket, key), [&](std::string_view, std::string_view value) {
+    auto record = object_from_json(Json::parse(value));
+    if (record.version_id != version_id) return true;
+    found = std::move(record);
+    return false;
+  });
+  return found;
+}
+
+ObjectRecord ObjectOperations::require_version(const std::string& bucket, const std::string& key,
+                                               const Json& input) {
+  auto version_id = input.value("VersionId", "");
+  if (version_id.empty()) {
+    auto record = current(bucket, key);
+    if (!record) throw errors::no_such_key(key);
+    if (record->delete_marker) {
+      auto error = errors::no_such_key(key);
+      error.headers = {{"x-amz-delete-marker", "true"}, {"x-amz-version-id", record->version_id}};
+      throw error;
+    }
+    return *record;
+  }
+  auto record = find_version(bucket, key, version_id);
+  if (!record) {
+    if (version_id != "null" && version_id.size() < 3) {
+      throw errors::invalid_argument("Invalid version id specified", "versionId", version_id);
+    }
+    throw errors::no_such_version(key, version_id);
+  }
+  if (record->delete_marker) {
+    auto error = errors::method_not_allowed("GET", "DeleteMarker");
+    error.headers = {{"x-amz-delete-marker", "true"}, {"x-amz-version-id", record->version_id}};
+    throw error;
+  }
+  return *record;
+}
+
+awaitable<ObjectRecord> ObjectOperations::install(const std::string& bucket, ObjectRecord record,
+                                                  const Precondition& precondition,
+                                                  const std::vector<std::string>& also_remove) {
+  std::vector<std::string> replaced_files;
+  RecordStore::Submitted submitted;
+  {
+    auto lock = records_.lock();
+    auto latest = current(bucket, record.key);
+    if (precondition) precondition(latest);
+    auto versioning = environment_.buckets.find(bucket).value_or(Bucket{}).versioning;
+    record.sequence = records_.next_sequence(environment_.clock.now_ms());
+    storage::WriteBatch batch;
+    for (const auto& key : also_remove) batch.remove(kSpace, key);
+    if (versioning == "Enabled") {
+      record.version_id = new_version_id();
+    } else {
+      record.version_id = "null";
+      std::optional<ObjectRecord> null_version;
+      if (latest && latest->version_id == "null") {
+        null_version = latest;
+      } else if (versioning == "Suspended") {
+        null_version = find_version(bucket, record.key, "null");
+      }
+      if (null_version) {
+        batch.remove(kSpace, record_keys::version(bucket, record.key, null_version->sequence));
+        replaced_files.push_back(null_version->file);
+      }
+    }
+    auto value = to_json(record).dump();
+    batch.put(kSpace, record_keys::current(bucket, record.key), value);
+    batch.put(kSpace, record_keys::version(bucket, record.key, record.sequence), value);
+    submitted = records_.submit(std::move(batch));
+  }
+  co_await records_.finish(std::move(submitted));
+  for (const auto& file : replaced_files) files_.remove(file);
+  co_return record;
+}
+
+awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const std::string& bucket,
+                                                                        const std::string& key,
+                                                                        const std::string& version_id) {
+  std::optional<ObjectRecord> removed;
+  RecordStore::Submitted submitted;
+  {
+    auto lock = records_.lock();
+    removed = find_version(bucket, key, version_id);
+    if (!removed) co_return std::nullopt;
+    storage::WriteBatch batch;
+    batch.remove(kSpace, record_keys::version(bucket, key, removed->sequence));
+    auto latest = current(bucket, key);
+    if (latest && latest->sequence == removed->sequence) {
+      std::optional<std::string> next;
+      records_.scan(record_keys::versions_of(bucket, key), [&](std::string_view, std::string_view value) {
+        if (object_from_json(Json::parse(value)).sequence == removed->sequence) return true;
+        next = std::string(value);
+        return false;
+      });
+      if (next) {
+        batch.put(kSpace, record_keys::current(bucket, key), *next);
+      } else {
+        batch.remove(kSpace, record_keys::current(bucket, key));
+      }
+    }
+    submitted = records_.submit(std::move(batch));
+  }
+  co_await records_.finish(std::move(submitted));
+  files_.remove(removed->file);
+  co_return removed;
+}
+
+awaitable<ObjectOperations::DeleteOutcome> ObjectOperations::delete_current(RequestContext& context,
+                                                                            const Bucket& bucket,
+                                                                            const std::string& key) {
+  auto versioning = environment_.buckets.find(bucket.name).value_or(bucket).versioning;
+  DeleteOutcome outcome;
+  if (versioning.empty()) {
+    auto latest = current(bucket.name, key);
+    if (!latest) co_return outcome;
+    auto removed = co_await remove_version(bucket.name, key, "null");
+    if (removed) events_.object_event(context, bucket, "ObjectRemoved:Delete", removed->summary(bucket.name));
+    co_return outcome;
+  }
+  ObjectRecord marker;
+  marker.key = key;
+  marker.delete_marker = true;
+  marker.owner = context.account_id;
+  marker.last_modified_ms = environment_.clock.now_ms();
+  marker.etag.clear();
+  marker.headers = Json::object();
+  marker = co_await install(bucket.name, std::move(marker));
+  outcome.delete_marker = true;
+  outcome.version_id = marker.version_id;
+  events_.object_event(context, bucket, "ObjectRemoved:DeleteMarkerCreated", marker.summary(bucket.name));
+  co_return outcome;
+}
+
+awaitable<void> ObjectOperations::rewrite_version(const std::string& bucket, const ObjectRecord& record) {
+  RecordStore::Submitted submitted;
+  {
+    auto lock = records_.lock();
+    auto stored = find_version(bucket, record.key, record.version_id);
+    if (!stored || stored->sequence != record.sequence) throw errors::no_such_key(record.key);
+    storage::WriteBatch batch;
+    auto value = to_json(record).dump();
+    batch.put(kSpace, record_keys::version(bucket, record.key, record.sequence), value);
+    auto latest = current(bucket, record.key);
+    if (latest && latest->sequence == record.sequence) batch.put(kSpace, record_keys::current(bucket, record.key), value);
+    submitted = records_.submit(std::move(batch));
+  }
+  co_await records_.finish(std::move(submitted));
+}
+
+}  // namespace nimbus::s3
