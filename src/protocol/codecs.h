@@ -28,9 +28,10 @@ Json value_to_json_body(const model::ServiceModel& service, const model::ShapeDe
                         const Json& value, bool by_location_name);
 
 // rest bodies. decode_*: the decoded value of `shape` (a structure) from a non-empty body; throw
-// MalformedXML / SerializationException. encode_*: the body text of `value`.
+// MalformedXML / SerializationException (rest-xml: also when `root` is given and the document's
+// root element is named otherwise). encode_*: the body text of `value`.
 Json decode_rest_xml_body(const model::ServiceModel& service, const model::ShapeDef& shape,
-                          std::string_view body);
+                          std::string_view body, std::string_view root = {});
 std::string encode_rest_xml_body(const model::ServiceModel& service, std::string_view root,
                                  std::string_view xmlns, const model::ShapeDef& shape,
                                  const Json& value);

@@ -182,8 +182,10 @@ void decode_payload(const ServiceModel& service, const MemberDef& m, Wire wire,
   if (shape.type == ShapeType::Blob || shape.type == ShapeType::String) {
     input[std::string(m.name)] = std::string(*body);
   } else if (!body->empty() && shape.type == ShapeType::Structure) {
-    input[std::string(m.name)] = wire == Wire::RestXml ? detail::decode_rest_xml_body(service, shape, *body)
-                                                       : detail::decode_rest_json_body(service, shape, *body);
+    // A payload structure's document must be rooted at the member's element name (<Tagging>...).
+    input[std::string(m.name)] =
+        wire == Wire::RestXml ? detail::decode_rest_xml_body(service, shape, *body, m.wire_name())
+                              : detail::decode_rest_json_body(service, shape, *body);
   }
 }
 

@@ -6,8 +6,8 @@
 namespace nimbus::protocol::detail {
 
 Json decode_rest_xml_body(const model::ServiceModel& service, const model::ShapeDef& shape,
-                          std::string_view body) {
-  auto value = xml_body::read_document(service, shape, body);
+                          std::string_view body, std::string_view root) {
+  auto value = xml_body::read_document(service, shape, body, root);
   if (!value) {
     throw AwsError(400, "MalformedXML",
                    "The XML you provided was not well-formed or did not validate against our "

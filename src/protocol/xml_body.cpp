@@ -214,12 +214,17 @@ void write_members(XmlWriter& writer, const ServiceModel& service, const ShapeDe
 }
 
 std::optional<Json> read_document(const ServiceModel& service, const ShapeDef& structure,
-                                  std::string_view xml) {
+                                  std::string_view xml, std::string_view root_name) {
   pugi::xml_document document;
   pugi::xml_parse_result parsed = document.load_buffer(xml.data(), xml.size());
   if (!parsed) return std::nullopt;
   pugi::xml_node root = document.document_element();
   if (!root) return std::nullopt;
+  if (!root_name.empty()) {
+    std::string_view name = root.name();
+    if (auto colon = name.find(':'); colon != std::string_view::npos) name.remove_prefix(colon + 1);
+    if (name != root_name) return std::nullopt;
+  }
   Reader reader{service};
   Json out = reader.value(structure, root);
   if (!reader.ok) return std::nullopt;

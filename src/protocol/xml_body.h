@@ -20,9 +20,11 @@ void write_members(XmlWriter& writer, const model::ServiceModel& service,
 void write_member(XmlWriter& writer, const model::ServiceModel& service,
                   const model::MemberDef& member, const nlohmann::json& value);
 
-// Reads an XML document whose root element is `structure` into its decoded value (the root's
-// name is not checked). nullopt when the XML is malformed or a scalar does not parse.
+// Reads an XML document whose root element is `structure` into its decoded value. nullopt when
+// the XML is malformed, a scalar does not parse, or `root_name` is given and the root element's
+// local name (any namespace prefix dropped) differs from it.
 std::optional<nlohmann::json> read_document(const model::ServiceModel& service,
-                                            const model::ShapeDef& structure, std::string_view xml);
+                                            const model::ShapeDef& structure, std::string_view xml,
+                                            std::string_view root_name = {});
 
 }  // namespace nimbus::protocol::xml_body

@@ -31,6 +31,12 @@ void strip_body_for_head(const HttpRequest& request, HttpResponse& response) {
 
 HttpResponse error_response(const Route* route, const AwsError& error, const HttpRequest& request,
                             const std::string& request_id) {
+  if (error.http_status == 304) {  // Not Modified: headers only, never an error document
+    HttpResponse response{http::status::not_modified, request.version()};
+    for (const auto& [name, value] : error.headers) response.set(name, value);
+    response.keep_alive(request.keep_alive());
+    return response;
+  }
   auto response = protocol::encode_error(route ? &route->service->model() : nullptr,
                                          route ? route->wire : Wire::Json, error, request_id,
                                          request.version(), request.keep_alive());

@@ -87,6 +87,20 @@ awaitable<S3Result> ObjectOperations::create_bucket(S3Call& call) {
   bucket.account_id = call.context.account_id;
   bucket.region = region;
   bucket.created_ms = environment_.clock.now_ms();
+  // AWS's defaults for new buckets (since April 2023), stored as the Put handlers store them:
+  // every public access block on, and ACLs disabled unless x-amz-object-ownership says otherwise.
+  auto ownership = call.input.value("ObjectOwnership", std::string("BucketOwnerEnforced"));
+  auto acl = call.input.value("ACL", std::string(""));
+  bool owner_only_acl = acl.empty() || acl == "private" || acl == "bucket-owner-full-control";
+  if (ownership == "BucketOwnerEnforced" && !owner_only_acl) {
+    throw AwsError{400, "InvalidBucketAclWithObjectOwnership",
+                   "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"};
+  }
+  bucket.configs["public_access_block"] = Json{{"BlockPublicAcls", true},
+                                               {"IgnorePublicAcls", true},
+                                               {"BlockPublicPolicy", true},
+                                               {"RestrictPublicBuckets", true}};
+  bucket.configs["ownership_controls"] = Json{{"Rules", Json::array({Json{{"ObjectOwnership", ownership}}})}};
   co_await environment_.buckets.create(std::move(bucket));
   S3Result result;
   result.output["Location"] = region == kDefaultRegion ? "/" + name : "http://" + name + ".s3.amazonaws.com/";

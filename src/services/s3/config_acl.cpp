@@ -105,7 +105,8 @@ void register_acl_handlers(HandlerTable& table, S3Environment& environment, Obje
     if (acls_disabled(bucket) && !owner_only) {
       throw AwsError{400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     }
-    co_await store_config(environment, call, "acl", std::move(grants));
+    std::string kind = "acl";
+    co_await store_config(environment, call, std::move(kind), std::move(grants));
     co_return S3Result{};
   };
   table["GetObjectAcl"] = [&environment, &objects](S3Call& call) -> awaitable<S3Result> {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <functional>
 
 #include "core/crypto.h"
 
@@ -17,13 +18,17 @@ std::optional<Json> stored_config(S3Environment& environment, const S3Call& call
 awaitable<Bucket> store_config(S3Environment& environment, const S3Call& call, std::string kind,
                                Json value) {
   environment.buckets.require(call.bucket, call.context);
-  co_return co_await environment.buckets.update(call.bucket, [&](Bucket& bucket) {
+  // A named std::function: a lambda converted in the co_await's argument list would be a
+  // temporary, which GCC 12 mishandles across the suspension.
+  std::function<void(Bucket&)> change = [&](Bucket& bucket) {
     if (value.is_null()) {
       bucket.configs.erase(kind);
     } else {
       bucket.configs[kind] = value;
     }
-  });
+  };
+  auto stored = co_await environment.buckets.update(call.bucket, change);
+  co_return stored;
 }
 
 std::string canonical_user_id(std::string_view account_id) {

@@ -1,5 +1,6 @@
 #include "services/s3/config_handlers.h"
 
+#include <optional>
 #include <set>
 
 #include "services/s3/bucket_policy.h"
@@ -18,15 +19,20 @@ constexpr const char* kTransitionMinimum = "all_storage_classes_128K";
 
 using Validator = std::function<void(Json&, const S3Call&)>;
 
-// Put{Kind}: validates input[member] and stores it as configuration `kind`.
-Handler put_handler(S3Environment& environment, std::string kind, std::string member, Validator validate = {}) {
-  return [&environment, kind, member, validate](S3Call& call) -> awaitable<S3Result> {
+// Put{Kind}: validates input[member] and stores it as configuration `kind`; answers `status`
+// (AWS: 204 for PutBucketTagging and PutBucketPolicy, 200 for the others).
+Handler put_handler(S3Environment& environment, std::string kind, std::string member, Validator validate = {},
+                    std::optional<unsigned> status = std::nullopt) {
+  return [&environment, kind, member, validate, status](S3Call& call) -> awaitable<S3Result> {
     auto it = call.input.find(member);
     if (it == call.input.end() || it->is_null()) throw errors::malformed_xml();
     Json value = *it;
     if (validate) validate(value, call);
-    co_await store_config(environment, call, kind, std::move(value));
-    co_return S3Result{};
+    std::string stored_kind = kind;
+    co_await store_config(environment, call, std::move(stored_kind), std::move(value));
+    S3Result result;
+    result.status = status;
+    co_return result;
   };
 }
 
@@ -50,7 +56,9 @@ Handler get_handler(S3Environment& environment, std::string kind, std::string me
 
 Handler delete_handler(S3Environment& environment, std::string kind) {
   return [&environment, kind](S3Call& call) -> awaitable<S3Result> {
-    co_await store_config(environment, call, kind, nullptr);
+    std::string stored_kind = kind;
+    Json none;
+    co_await store_config(environment, call, std::move(stored_kind), std::move(none));
     co_return S3Result{};
   };
 }
@@ -82,8 +90,12 @@ void register_policy(HandlerTable& table, S3Environment& environment) {
   table["PutBucketPolicy"] = [&environment](S3Call& call) -> awaitable<S3Result> {
     auto document = call.input.value("Policy", std::string(""));
     validate_bucket_policy(document, call.bucket);
-    co_await store_config(environment, call, "policy", document);
-    co_return S3Result{};
+    std::string kind = "policy";
+    Json stored = document;
+    co_await store_config(environment, call, std::move(kind), std::move(stored));
+    S3Result result;
+    result.status = 204;  // AWS answers PutBucketPolicy with 204 No Content
+    co_return result;
   };
   AwsError missing{404, "NoSuchBucketPolicy", "The bucket policy does not exist"};
   table["GetBucketPolicy"] = get_handler(environment, "policy", "Policy", missing);
@@ -102,7 +114,8 @@ void register_lifecycle(HandlerTable& table, S3Environment& environment,
   table["PutBucketLifecycleConfiguration"] = [&environment, lifecycle_stored](S3Call& call) -> awaitable<S3Result> {
     auto configuration = call.input.value("LifecycleConfiguration", Json::object());
     validate_lifecycle(configuration);
-    co_await store_config(environment, call, "lifecycle", std::move(configuration));
+    std::string kind = "lifecycle";
+    co_await store_config(environment, call, std::move(kind), std::move(configuration));
     lifecycle_stored(call.bucket);
     S3Result result;
     result.output = {{"TransitionDefaultMinimumObjectSize", kTransitionMinimum}};
@@ -164,7 +177,7 @@ void register_config_handlers(HandlerTable& table, S3Environment& environment,
 
   table["PutBucketTagging"] = put_handler(environment, "tagging", "Tagging", [](Json& tagging, const S3Call&) {
     validate_bucket_tags(tagging.value("TagSet", Json::array()));
-  });
+  }, 204u);
   table["GetBucketTagging"] =
       get_handler(environment, "tagging", "", missing("NoSuchTagSet", "The TagSet does not exist"));
   table["DeleteBucketTagging"] = delete_handler(environment, "tagging");

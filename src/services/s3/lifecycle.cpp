@@ -1,6 +1,8 @@
 #include "services/s3/lifecycle.h"
 
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "services/s3/config_common.h"
 #include "services/s3/s3_errors.h"
@@ -18,7 +20,7 @@ constexpr const char* kActions[] = {"Expiration", "Transitions", "NoncurrentVers
 // ObjectSize*, or Filter.And.
 struct Selection {
   std::string prefix;
-  bool has_tags = false;
+  std::vector<std::pair<std::string, std::string>> tags;  // every one must be on the object
   std::optional<int64_t> larger_than;
   std::optional<int64_t> smaller_than;
 };
@@ -30,7 +32,13 @@ Selection selection_of(const Json& rule) {
   if (filter == rule.end() || !filter->is_object()) return selection;
   const Json& conditions = filter->contains("And") ? filter->at("And") : *filter;
   selection.prefix = conditions.value("Prefix", selection.prefix);
-  selection.has_tags = conditions.contains("Tag") || (conditions.contains("Tags") && !conditions["Tags"].empty());
+  auto add_tag = [&](const Json& tag) {
+    if (tag.is_object()) selection.tags.emplace_back(tag.value("Key", ""), tag.value("Value", ""));
+  };
+  if (auto tag = conditions.find("Tag"); tag != conditions.end()) add_tag(*tag);
+  if (auto tags = conditions.find("Tags"); tags != conditions.end() && tags->is_array()) {
+    for (const auto& tag : *tags) add_tag(tag);
+  }
   if (conditions.contains("ObjectSizeGreaterThan")) {
     selection.larger_than = conditions["ObjectSizeGreaterThan"].get<int64_t>();
   }
@@ -89,7 +97,10 @@ void validate_lifecycle(Json& configuration) {
 bool lifecycle_rule_selects(const Json& rule, const ObjectSummary& object) {
   if (rule.value("Status", "") != "Enabled") return false;
   auto selection = selection_of(rule);
-  if (selection.has_tags) return false;
+  for (const auto& [key, value] : selection.tags) {
+    auto it = object.tags.find(key);
+    if (it == object.tags.end() || it->second != value) return false;
+  }
   if (!object.key.starts_with(selection.prefix)) return false;
   auto size = static_cast<int64_t>(object.size);
   if (selection.larger_than && size <= *selection.larger_than) return false;

@@ -13,8 +13,8 @@ namespace nimbus::s3 {
 // unnamed rules a generated ID.
 void validate_lifecycle(Json& configuration);
 
-// Whether an enabled rule's filter selects `object`. Rules filtering on tags never select here
-// (object tags are not part of ObjectSummary).
+// Whether an enabled rule's filter selects `object` (prefix, every Tag/And.Tags on the object's
+// tags, object size bounds).
 bool lifecycle_rule_selects(const Json& rule, const ObjectSummary& object);
 
 // When the rule's Expiration makes an object last modified at `last_modified_ms` due: Days are

@@ -43,6 +43,7 @@ std::vector<PartRecord> ObjectOperations::parts_of(const std::string& upload_id)
 }
 
 awaitable<S3Result> ObjectOperations::create_multipart_upload(S3Call& call) {
+  check_key_length(call.key);
   auto bucket = environment_.buckets.require(call.bucket, call.context);
   UploadRecord upload;
   upload.object = record_from_input(call.input);

@@ -37,6 +37,15 @@ awaitable<S3Result> ObjectOperations::complete_multipart_upload(S3Call& call) {
     previous = number;
     auto it = stored.find(number);
     if (it == stored.end() || unquoted(item.value("ETag", "")) != unquoted(it->second.etag)) throw errors::invalid_part();
+    // A part checksum named in the request must be the one stored for that part (AWS: InvalidPart).
+    for (auto algorithm : kAllChecksums) {
+      auto member = item.find(std::string(algorithm_member(algorithm)));
+      if (member == item.end() || !member->is_string()) continue;
+      auto have = it->second.checksums.find(std::string(algorithm_name(algorithm)));
+      if (have == it->second.checksums.end() || have->second != member->get<std::string>()) {
+        throw errors::invalid_part();
+      }
+    }
     chosen.push_back(&it->second);
   }
   for (size_t i = 0; i + 1 < chosen.size(); ++i) {

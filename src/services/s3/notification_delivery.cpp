@@ -60,13 +60,15 @@ awaitable<S3Result> NotificationDelivery::put_configuration(S3Call& call) {
   environment_.buckets.require(call.bucket, call.context);
   if (!call.input.value("SkipDestinationValidation", false)) co_await validate_destinations(configuration);
   bool empty = configuration.empty();
-  auto bucket = co_await store_config(environment_, call, std::string(kKind),
-                                      empty ? Json() : configuration);
+  std::string kind(kKind);
+  Json stored = empty ? Json() : configuration;
+  auto bucket = co_await store_config(environment_, call, std::move(kind), std::move(stored));
   auto message = test_event_message(bucket.name, environment_.clock.now_ms(), call.context.request_id,
                                     host_id()).dump();
   for (const auto& entry : configuration.value("QueueConfigurations", Json::array())) {
     try {
-      co_await send(entry.value("QueueArn", std::string("")), message);
+      auto queue_arn = entry.value("QueueArn", std::string(""));
+      co_await send(queue_arn, message);
     } catch (const AwsError&) {
       // Only reachable with SkipDestinationValidation: S3 configures the queue regardless.
     }

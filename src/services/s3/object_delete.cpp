@@ -1,6 +1,7 @@
 // Deleting objects: DeleteObject (versions, delete markers) and DeleteObjects, and
 // ObjectAccess::remove for lifecycle expiration.
 
+#include "services/s3/object_http.h"
 #include "services/s3/object_operations.h"
 #include "services/s3/s3_errors.h"
 
@@ -61,7 +62,12 @@ awaitable<S3Result> ObjectOperations::delete_objects(S3Call& call) {
           entry["DeleteMarkerVersionId"] = outcome.version_id;
         }
       } else {
+        if (!well_formed_version_id(version_id)) {
+          throw errors::invalid_argument("Invalid version id specified", "versionId", version_id);
+        }
         auto removed = co_await remove_version(bucket.name, key, version_id);
+        // A made-up id names nothing to delete: a per-key error ("null" stays idempotent).
+        if (!removed && version_id != "null") throw errors::no_such_version(key, version_id);
         entry["VersionId"] = version_id;
         if (removed && removed->delete_marker) {
           entry["DeleteMarker"] = true;

@@ -38,8 +38,11 @@ awaitable<S3Result> ObjectOperations::read_object(S3Call& call, bool with_body) 
   switch (evaluate_conditions(conditions_from(call.input, ""), record.etag, record.last_modified_ms / 1000)) {
     case ConditionOutcome::PreconditionFailed:
       throw errors::precondition_failed(call.input.contains("IfMatch") ? "If-Match" : "If-Unmodified-Since");
-    case ConditionOutcome::NotModified:
-      throw errors::not_modified();
+    case ConditionOutcome::NotModified: {
+      auto error = errors::not_modified();
+      error.headers = {{"ETag", record.etag}};
+      throw error;
+    }
     case ConditionOutcome::Proceed:
       break;
   }

@@ -267,6 +267,15 @@ void describe_checksums(const std::map<std::string, std::string>& checksums, Jso
   }
 }
 
+void check_key_length(const std::string& key) {
+  constexpr size_t kMaxKeyBytes = 1024;
+  if (key.size() <= kMaxKeyBytes) return;
+  AwsError error{400, "KeyTooLongError", "Your key is too long"};
+  error.extra.emplace_back("Size", std::to_string(key.size()));
+  error.extra.emplace_back("MaxSizeAllowed", std::to_string(kMaxKeyBytes));
+  throw error;
+}
+
 std::string quoted_etag(std::string_view md5_raw) { return "\"" + crypto::hex(md5_raw) + "\""; }
 
 std::optional<std::string> multipart_etag(const std::vector<std::string>& part_etags) {
@@ -281,6 +290,14 @@ std::optional<std::string> multipart_etag(const std::vector<std::string>& part_e
     }
   }
   return "\"" + crypto::md5_hex(joined) + "-" + std::to_string(part_etags.size()) + "\"";
+}
+
+bool well_formed_version_id(std::string_view version_id) {
+  if (version_id == "null") return true;
+  if (version_id.size() != 32) return false;
+  return std::all_of(version_id.begin(), version_id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
+  });
 }
 
 std::string new_version_id() {

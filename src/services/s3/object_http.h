@@ -57,6 +57,9 @@ void describe_object(const ObjectRecord& record, Json& output);
 void describe_checksums(const std::map<std::string, std::string>& checksums, Json& output,
                         std::vector<std::pair<std::string, std::string>>& extra_headers);
 
+// KeyTooLongError (400) for keys over S3's 1024 UTF-8 bytes (PUT, copy, multipart create).
+void check_key_length(const std::string& key);
+
 // x-amz-copy-source: "[/]bucket/key[?versionId=v]", percent-encoded.
 struct CopySource {
   std::string bucket;
@@ -69,6 +72,8 @@ std::string quoted_etag(std::string_view md5_raw);
 // "md5(concatenated raw part MD5s)-N" from the parts' quoted ETags; nullopt if one is not an MD5.
 std::optional<std::string> multipart_etag(const std::vector<std::string>& part_etags);
 std::string new_version_id();
+// "null" or an id of new_version_id's shape (32 characters of [A-Za-z0-9._]), as S3's own ids.
+bool well_formed_version_id(std::string_view version_id);
 std::string percent_decode(std::string_view text, bool plus_as_space);
 // S3's encoding-type=url form of a key (RFC 3986 unreserved kept, '/' kept).
 std::string url_encode_key(std::string_view key);

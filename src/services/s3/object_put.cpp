@@ -2,6 +2,9 @@
 // while their digests are computed, are verified, fsynced and renamed into place, and only then
 // is the record committed.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <vector>
 
 #include "core/crypto.h"
@@ -15,17 +18,51 @@ namespace {
 constexpr size_t kBlock = 256 * 1024;
 constexpr uint64_t kMaxObjectSize = 5ull << 30;
 
+// A conditional write header: the decoded member when the model has it, else the raw header (the
+// pinned model's PutObjectRequest lacks IfMatch, so its If-Match never reaches `input`).
+std::optional<std::string> write_condition(const Json& input, const protocol::HttpRequest& head,
+                                           const char* member, const char* header) {
+  if (auto value = input.find(member); value != input.end() && value->is_string()) {
+    return value->get<std::string>();
+  }
+  if (auto it = head.find(header); it != head.end()) return std::string(it->value());
+  return std::nullopt;
+}
+
 // If-None-Match: * / If-Match on a write, checked against the version being replaced.
-void check_write_conditions(const Json& input, const std::optional<ObjectRecord>& latest) {
+void check_write_conditions(const Json& input, const protocol::HttpRequest& head, const std::string& key,
+                            const std::optional<ObjectRecord>& latest) {
   bool exists = latest && !latest->delete_marker;
-  if (auto none = input.find("IfNoneMatch"); none != input.end() && none->is_string()) {
+  if (auto none = write_condition(input, head, "IfNoneMatch", "If-None-Match")) {
     if (*none != "*") throw errors::not_implemented("If-None-Match");
     if (exists) throw errors::precondition_failed("If-None-Match");
   }
-  if (auto match = input.find("IfMatch"); match != input.end() && match->is_string()) {
-    if (!exists) throw errors::no_such_key(latest ? latest->key : "");
-    if (!etag_matches(match->get<std::string>(), latest->etag)) throw errors::precondition_failed("If-Match");
+  if (auto match = write_condition(input, head, "IfMatch", "If-Match")) {
+    if (!exists) throw errors::no_such_key(key);
+    if (!etag_matches(*match, latest->etag)) throw errors::precondition_failed("If-Match");
   }
+}
+
+// The algorithm's digest of a whole file (CopyObject with x-amz-checksum-algorithm); nullopt when
+// the file cannot be read in full.
+std::optional<std::string> file_checksum(const std::filesystem::path& path, uint64_t size,
+                                         ChecksumAlgorithm algorithm) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  auto hasher = make_hasher(algorithm);
+  std::vector<char> block(kBlock);
+  uint64_t offset = 0;
+  while (offset < size) {
+    auto n = ::pread(fd, block.data(), std::min<uint64_t>(size - offset, block.size()), static_cast<off_t>(offset));
+    if (n <= 0) {
+      ::close(fd);
+      return std::nullopt;
+    }
+    hasher->update(std::string_view(block.data(), static_cast<size_t>(n)));
+    offset += static_cast<uint64_t>(n);
+  }
+  ::close(fd);
+  return hasher->digest();
 }
 
 }  // namespace
@@ -63,9 +100,10 @@ awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(http_server::Bod
 }
 
 awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
+  check_key_length(call.key);
   auto bucket = environment_.buckets.require(call.bucket, call.context);
   auto record = record_from_input(call.input);
-  check_write_conditions(call.input, current(bucket.name, call.key));
+  check_write_conditions(call.input, call.head, call.key, current(bucket.name, call.key));
   RequestBody request(call.head, *call.body, call.context);
   if (!request.length()) throw errors::missing_content_length();
   auto staged = co_await stage(request.reader(), request.length(), request.content_sha256().has_value(),
@@ -86,7 +124,7 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
   const std::string published = record.file;
   try {
     record = co_await install(bucket.name, std::move(record),
-                              [&](const auto& latest) { check_write_conditions(call.input, latest); });
+                              [&](const auto& latest) { check_write_conditions(call.input, call.head, call.key, latest); });
   } catch (...) {
     files_.remove(published);
     throw;
@@ -101,6 +139,7 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
 }
 
 awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
+  check_key_length(call.key);
   auto bucket = environment_.buckets.require(call.bucket, call.context);
   auto source_ref = parse_copy_source(call.input.value("CopySource", ""));
   auto source_bucket = environment_.buckets.require(source_ref.bucket, call.context);
@@ -119,10 +158,14 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
   if (tagging_directive != "COPY" && tagging_directive != "REPLACE") {
     throw errors::invalid_argument("Unknown tagging directive.", "x-amz-tagging-directive", tagging_directive);
   }
+  auto requested_algorithm = call.input.value("ChecksumAlgorithm", "");
+  if (!requested_algorithm.empty() && !parse_checksum_algorithm(requested_algorithm)) {
+    throw errors::invalid_request("Checksum algorithm provided is unsupported.");
+  }
   bool same_object = source_bucket.name == bucket.name && source_ref.key == call.key;
   if (same_object && metadata_directive == "COPY" && !call.input.contains("StorageClass") &&
       !call.input.contains("WebsiteRedirectLocation") && !call.input.contains("ServerSideEncryption") &&
-      !call.input.contains("SSEKMSKeyId")) {
+      !call.input.contains("SSEKMSKeyId") && requested_algorithm.empty()) {
     throw errors::invalid_request(
         "This copy request is illegal because it is trying to copy an object to itself without changing the "
         "object's metadata, storage class, website redirect location or encryption attributes.");
@@ -148,6 +191,16 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
     throw errors::no_such_key(source_ref.key);
   }
   const std::string published = record.file;
+  if (!requested_algorithm.empty()) {
+    auto algorithm = parse_checksum_algorithm(requested_algorithm);
+    auto digest = file_checksum(files_.path(record.file), record.size, *algorithm);
+    if (!digest) {
+      files_.remove(published);
+      throw errors::no_such_key(source_ref.key);
+    }
+    record.checksums = {{std::string(algorithm_name(*algorithm)), crypto::base64_encode(*digest)}};
+    record.checksum_type = "FULL_OBJECT";
+  }
   try {
     record = co_await install(bucket.name, std::move(record));
   } catch (...) {

@@ -16,6 +16,7 @@ ObjectSummary ObjectRecord::summary(const std::string& bucket) const {
   out.storage_class = storage_class;
   out.content_type = headers.value("ContentType", "");
   out.metadata = metadata;
+  out.tags.insert(tags.begin(), tags.end());
   out.delete_marker = delete_marker;
   return out;
 }

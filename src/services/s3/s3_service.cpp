@@ -27,8 +27,11 @@ bool has_streaming_payload(const model::ServiceModel& model, const model::Operat
   return false;
 }
 
+// The bucket a path-style target names ("/bucket/key" -> "bucket").
+std::string bucket_of(std::string_view path_target);
+
 bool is_form_upload(const HttpRequest& head, const Address& address) {
-  return head.method() == http::verb::post && !address.bucket.empty() &&
+  return head.method() == http::verb::post && !bucket_of(address.path_target).empty() &&
          boost::beast::iequals(head[http::field::content_type].substr(0, 19), "multipart/form-data");
 }
 
@@ -94,8 +97,14 @@ class S3Service final : public Service, private EventSink {
       throw AwsError{501, "NotImplemented",
                      "nimbus does not implement S3 " + std::string(operation->name) + " yet."};
     }
-    auto call = co_await decode(head, body, context, *operation, address);
-    auto result = co_await handler->second(call);
+    S3Result result;
+    try {
+      auto call = co_await decode(head, body, context, *operation, address);
+      result = co_await handler->second(call);
+    } catch (const boost::system::system_error&) {
+      // The body ended early or broke its framing: nothing was stored.
+      throw errors::incomplete_body();
+    }
     co_return encode(head, context, *operation, bucket, std::move(result));
   }
 

@@ -46,6 +46,7 @@ struct ObjectSummary {
   std::string storage_class = "STANDARD";
   std::string content_type;
   std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix
+  std::map<std::string, std::string> tags;      // object tags (lifecycle tag filters)
   bool delete_marker = false;
 };
 

@@ -133,6 +133,27 @@ TEST(RestDecode, MalformedXmlIsMalformedXML) {
   }
 }
 
+TEST(RestDecode, PayloadRootElementMustBeTheMembersName) {
+  std::string wrong = "<Wrong><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Wrong>";
+  AwsError error =
+      error_of([&] { decode_request(s3(), Wire::RestXml, rest_request(http::verb::put, "/b?tagging", wrong)); });
+  EXPECT_EQ(error.code, "MalformedXML");
+  EXPECT_EQ(error.http_status, 400);
+  // The element name comes from the member's locationName (MultipartUpload -> CompleteMultipartUpload).
+  std::string parts =
+      "<MultipartUpload><Part><ETag>\"e1\"</ETag><PartNumber>1</PartNumber></Part></MultipartUpload>";
+  error = error_of([&] {
+    decode_request(s3(), Wire::RestXml, rest_request(http::verb::post, "/b/k?uploadId=u1", parts));
+  });
+  EXPECT_EQ(error.code, "MalformedXML");
+  // A namespace prefix on the root is not part of its name.
+  std::string prefixed =
+      "<s3:Tagging xmlns:s3=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet/></s3:Tagging>";
+  OperationCall call =
+      decode_request(s3(), Wire::RestXml, rest_request(http::verb::put, "/b?tagging", prefixed));
+  EXPECT_EQ(call.operation->name, "PutBucketTagging");
+}
+
 TEST(RestDecode, MissingRequiredPayloadIsInvalidRequest) {
   AwsError error = error_of([] { decode_request(s3(), Wire::RestXml, rest_request(http::verb::post, "/b?delete")); });
   EXPECT_EQ(error.code, "InvalidRequest");
