@@ -129,6 +129,14 @@ std::optional<Route> Router::route(const protocol::HttpRequest& request,
       if (speaks_query && model.find_operation(*action)) return Route{service.get(), Wire::Query};
     }
   }
+  // A form-encoded POST is a query-protocol call even before its body (and Action) is read:
+  // S3 never takes one (its browser uploads are multipart/form-data).
+  if (request.method() == http::verb::post && form_encoded(request)) {
+    for (const auto& service : registry_.all()) {
+      const auto& model = service->model();
+      if (model.protocol == "query" || model.aws_query_compatible) return Route{service.get(), Wire::Query};
+    }
+  }
   // Unsigned requests with no other hint go to S3, as on AWS's global endpoint.
   return for_service(registry_.find("s3"), request);
 }

@@ -82,10 +82,54 @@ std::optional<Arn> parse_arn(std::string_view text) {
              std::string(text.substr(start))};
 }
 
+namespace {
+
+std::string filter_value(const Json& entry, std::string_view wanted) {
+  for (const auto& rule : filter_rules(entry)) {
+    if (lower(rule.value("Name", "")) == wanted) return rule.value("Value", "");
+  }
+  return "";
+}
+
+bool events_overlap(const Json& a, const Json& b) {
+  for (const auto& x : a.value("Events", Json::array())) {
+    for (const auto& y : b.value("Events", Json::array())) {
+      auto first = x.get<std::string>(), second = y.get<std::string>();
+      auto bare = [](std::string text) { return text.starts_with("s3:") ? text.substr(3) : text; };
+      if (event_matches(first, bare(second)) || event_matches(second, bare(first))) return true;
+    }
+  }
+  return false;
+}
+
+// Two entries overlap when they share an event type and some key could pass both filters.
+bool entries_overlap(const Json& a, const Json& b) {
+  if (!events_overlap(a, b)) return false;
+  auto pa = filter_value(a, "prefix"), pb = filter_value(b, "prefix");
+  auto sa = filter_value(a, "suffix"), sb = filter_value(b, "suffix");
+  bool prefixes = pa.starts_with(pb) || pb.starts_with(pa);
+  bool suffixes = sa.ends_with(sb) || sb.ends_with(sa);
+  return prefixes && suffixes;
+}
+
+}  // namespace
+
 void validate_notification(Json& configuration) {
+  std::vector<const Json*> entries;
   for (const auto& list : kLists) {
     if (!configuration.contains(list.member)) continue;
-    for (auto& entry : configuration[list.member]) validate_entry(entry, list.arn_member);
+    for (auto& entry : configuration[list.member]) {
+      validate_entry(entry, list.arn_member);
+      entries.push_back(&entry);
+    }
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    for (size_t j = i + 1; j < entries.size(); ++j) {
+      if (entries_overlap(*entries[i], *entries[j])) {
+        throw errors::invalid_argument(
+            "Configurations overlap. Configurations on the same bucket cannot share a common event type.");
+      }
+    }
   }
 }
 

@@ -64,8 +64,14 @@ awaitable<S3Result> ObjectOperations::read_object(S3Call& call, bool with_body) 
   out["ContentLength"] = range ? range->length : record.size;
   if (range) result.status = 206;
   if (range && range->length > 0) {
-    out["ContentRange"] = "bytes " + std::to_string(range->start) + "-" +
-                          std::to_string(range->start + range->length - 1) + "/" + std::to_string(record.size);
+    auto content_range = "bytes " + std::to_string(range->start) + "-" +
+                         std::to_string(range->start + range->length - 1) + "/" + std::to_string(record.size);
+    // HeadObjectOutput in the pinned model has no ContentRange member: send the header directly.
+    if (with_body) {
+      out["ContentRange"] = content_range;
+    } else {
+      result.extra_headers.emplace_back("Content-Range", content_range);
+    }
   }
   if (auto version = version_header(bucket, record); !version.empty()) out["VersionId"] = version;
   if (part_number != call.input.end() && !record.part_sizes.empty()) {

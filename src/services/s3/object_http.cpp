@@ -195,6 +195,8 @@ std::vector<std::pair<std::string, std::string>> tags_from_tagset(const Json& ta
   if (tag_set.is_array()) {
     for (const auto& tag : tag_set) tags.emplace_back(tag.value("Key", ""), tag.value("Value", ""));
   }
+  // A TagSet body (PutObjectTagging) over the limit is BadRequest on AWS (the header form: InvalidTag).
+  if (tags.size() > 10) throw errors::bad_request("Object tags cannot be greater than 10");
   validate_tags(tags);
   return tags;
 }

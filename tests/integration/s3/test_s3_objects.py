@@ -144,7 +144,8 @@ def test_range_on_head_reports_partial_length(s3, ranged):
     head = s3.head_object(Bucket=ranged, Key="r", Range="bytes=0-99")
     assert head["ResponseMetadata"]["HTTPStatusCode"] == 206
     assert head["ContentLength"] == 100
-    assert head["ContentRange"] == "bytes 0-99/1024"
+    # Debian botocore's HeadObject output has no ContentRange member: read the raw header.
+    assert head["ResponseMetadata"]["HTTPHeaders"]["content-range"] == "bytes 0-99/1024"
 
 
 def test_range_on_empty_object_is_416(s3, bucket):
