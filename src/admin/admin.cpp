@@ -86,6 +86,8 @@ boost::asio::awaitable<HttpResponse> AdminEndpoints::reset(const HttpRequest& re
     co_await service->reset();
     done.push_back(service->name());
   }
+  // A full reset is a fresh start for a test: the clock goes back to wall time too.
+  if (only.empty()) clock_.rewind();
   co_return json_response(request, http::status::ok, {{"reset", done}});
 }
 

@@ -20,6 +20,8 @@ class Clock {
   int64_t offset_ms() const { return offset_ms_.load(std::memory_order_relaxed); }
 
   void advance(int64_t ms);
+  // Back to wall time (full state reset only: nothing is left that timed against the offset).
+  void rewind() { offset_ms_.store(0, std::memory_order_relaxed); }
   // Called (on the advancing thread) after every advance.
   void on_advance(std::function<void()> listener);
 
