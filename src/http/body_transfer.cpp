@@ -31,10 +31,6 @@ bool is_framing_error(const beast::error_code& ec) {
 
 }  // namespace
 
-OpenFile::~OpenFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 AwsError parse_error_to_aws(const beast::error_code& ec) {
   if (ec == http::error::body_limit) {
     return AwsError::payload_too_large("Request body exceeds the maximum allowed size.");

@@ -2,6 +2,8 @@
 // Large bodies without holding them in memory: a reader a handler pulls request-body bytes from,
 // and a file range a reply's body is streamed from (S3 objects).
 
+#include <unistd.h>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -29,7 +31,9 @@ class BodyReader {
 class OpenFile {
  public:
   explicit OpenFile(int fd) : fd_(fd) {}
-  ~OpenFile();
+  ~OpenFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   OpenFile(const OpenFile&) = delete;
   OpenFile& operator=(const OpenFile&) = delete;
   int fd() const { return fd_; }
