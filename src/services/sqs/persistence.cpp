@@ -1,8 +1,10 @@
 #include "services/sqs/persistence.h"
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "core/crypto.h"
+#include "storage/record_codec.h"
 
 namespace nimbus::sqs::persist {
 
@@ -16,15 +18,6 @@ std::string seq_text(uint64_t seq) {
 
 std::string message_path(std::string_view prefix, const Queue& queue, uint64_t seq) {
   return queue_path(prefix, queue.account, queue.region, queue.name) + "/" + seq_text(seq);
-}
-
-Json encode_attributes(const Attributes& attributes) {
-  Json out = Json::object();
-  for (const auto& [name, value] : attributes) {
-    out[name] = {{"t", value.data_type},
-                 {"v", value.is_binary() ? crypto::base64_encode(value.value) : value.value}};
-  }
-  return out;
 }
 
 Attributes decode_attributes(const Json& json) {
@@ -68,33 +61,14 @@ Json encode_queue(const Queue& queue) {
           {"last_purge", queue.last_purge_ms}};
 }
 
-Json encode_message(const Message& m) {
-  Json out = {{"id", m.id},     {"body", m.body},           {"md5", m.md5_body},
-              {"sent", m.sent_ms}, {"sender", m.sender_id}};
-  if (!m.attributes.empty()) {
-    out["attrs"] = encode_attributes(m.attributes);
-    out["md5a"] = m.md5_attributes;
-  }
-  if (!m.trace_header.empty()) {
-    out["trace"] = m.trace_header;
-    out["md5s"] = m.md5_system_attributes;
-  }
-  if (!m.group_id.empty()) out["group"] = m.group_id;
-  if (!m.dedup_id.empty()) out["dedup"] = m.dedup_id;
-  if (!m.sequence_number.empty()) out["seqno"] = m.sequence_number;
-  if (!m.dead_letter_source_arn.empty()) out["dlq_source"] = m.dead_letter_source_arn;
-  return out;
-}
+namespace {
 
-Json encode_state(const Message& m) {
-  return {{"visible", m.visible_at_ms},
-          {"first", m.first_receive_ms},
-          {"last", m.last_receive_ms},
-          {"count", m.receive_count},
-          {"nonce", m.receipt_nonce}};
-}
+// The first byte of a binary record; JSON records of earlier releases start with '{'.
+constexpr uint64_t kBinaryRecordV1 = 1;  // one byte as a varint
 
-void decode_message(const Json& json, Message& m) {
+bool is_legacy_json(std::string_view record) { return !record.empty() && record.front() == '{'; }
+
+void decode_legacy_message(const Json& json, Message& m) {
   m.id = json.at("id");
   m.body = json.at("body");
   m.md5_body = json.at("md5");
@@ -110,15 +84,85 @@ void decode_message(const Json& json, Message& m) {
   m.dedup_id = json.value("dedup", std::string());
   m.sequence_number = json.value("seqno", std::string());
   m.dead_letter_source_arn = json.value("dlq_source", std::string());
-  m.visible_at_ms = m.sent_ms;
 }
 
-void decode_state(const Json& json, Message& m) {
+void decode_legacy_state(const Json& json, Message& m) {
   m.visible_at_ms = json.at("visible");
   m.first_receive_ms = json.value("first", int64_t{0});
   m.last_receive_ms = json.value("last", int64_t{0});
   m.receive_count = json.value("count", int64_t{0});
   m.receipt_nonce = json.value("nonce", uint64_t{0});
+}
+
+storage::RecordReader binary_reader(std::string_view record) {
+  if (record.empty() || record.front() != static_cast<char>(kBinaryRecordV1)) {
+    throw std::runtime_error("sqs: unknown message record format");
+  }
+  return storage::RecordReader(record.substr(1));
+}
+
+}  // namespace
+
+std::string encode_message(const Message& m) {
+  storage::RecordWriter out(m.body.size() + 160);
+  out.u64(kBinaryRecordV1);
+  out.bytes(m.id).bytes(m.body).bytes(m.md5_body).i64(m.sent_ms).bytes(m.sender_id);
+  out.u64(m.attributes.size());
+  for (const auto& [name, value] : m.attributes) {
+    out.bytes(name).bytes(value.data_type).bytes(value.value);
+  }
+  out.bytes(m.md5_attributes).bytes(m.trace_header).bytes(m.md5_system_attributes);
+  out.bytes(m.group_id).bytes(m.dedup_id).bytes(m.sequence_number).bytes(m.dead_letter_source_arn);
+  return out.take();
+}
+
+std::string encode_state(const Message& m) {
+  storage::RecordWriter out(24);
+  out.u64(kBinaryRecordV1);
+  out.i64(m.visible_at_ms).i64(m.first_receive_ms).i64(m.last_receive_ms).i64(m.receive_count);
+  out.u64(m.receipt_nonce);
+  return out.take();
+}
+
+void decode_message(std::string_view record, Message& m) {
+  if (is_legacy_json(record)) {
+    decode_legacy_message(Json::parse(record), m);
+  } else {
+    auto in = binary_reader(record);
+    m.id = in.bytes();
+    m.body = in.bytes();
+    m.md5_body = in.bytes();
+    m.sent_ms = in.i64();
+    m.sender_id = in.bytes();
+    for (uint64_t count = in.u64(); count > 0; --count) {
+      std::string name(in.bytes());
+      AttributeValue value;
+      value.data_type = in.bytes();
+      value.value = in.bytes();
+      m.attributes[std::move(name)] = std::move(value);
+    }
+    m.md5_attributes = in.bytes();
+    m.trace_header = in.bytes();
+    m.md5_system_attributes = in.bytes();
+    m.group_id = in.bytes();
+    m.dedup_id = in.bytes();
+    m.sequence_number = in.bytes();
+    m.dead_letter_source_arn = in.bytes();
+  }
+  m.visible_at_ms = m.sent_ms;
+}
+
+void decode_state(std::string_view record, Message& m) {
+  if (is_legacy_json(record)) {
+    decode_legacy_state(Json::parse(record), m);
+    return;
+  }
+  auto in = binary_reader(record);
+  m.visible_at_ms = in.i64();
+  m.first_receive_ms = in.i64();
+  m.last_receive_ms = in.i64();
+  m.receive_count = in.i64();
+  m.receipt_nonce = in.u64();
 }
 
 void put_queue(storage::WriteBatch& batch, const Queue& queue) {
@@ -128,7 +172,7 @@ void put_queue(storage::WriteBatch& batch, const Queue& queue) {
 
 void put_message(storage::WriteBatch& batch, const Queue& queue, Message& message) {
   batch.put(kSpace, message_path(kMessagePrefix, queue, message.seq),
-            encode_message(message).dump());
+            encode_message(message));
   // decode_message() makes a message visible at its send time, never received.
   bool derivable = message.visible_at_ms == message.sent_ms && message.receive_count == 0 &&
                    message.first_receive_ms == 0 && message.receipt_nonce == 0;
@@ -141,7 +185,7 @@ void put_message(storage::WriteBatch& batch, const Queue& queue, Message& messag
 }
 
 void put_state(storage::WriteBatch& batch, const Queue& queue, Message& message) {
-  batch.put(kSpace, message_path(kStatePrefix, queue, message.seq), encode_state(message).dump());
+  batch.put(kSpace, message_path(kStatePrefix, queue, message.seq), encode_state(message));
   message.state_stored = true;
 }
 

@@ -33,10 +33,13 @@ std::string queue_path(std::string_view prefix, std::string_view account, std::s
 std::vector<std::string> split_path(std::string_view key, std::string_view prefix);
 
 Json encode_queue(const Queue& queue);
-Json encode_message(const Message& message);  // immutable content
-Json encode_state(const Message& message);    // receive state
-void decode_message(const Json& json, Message& message);
-void decode_state(const Json& json, Message& message);
+// Message records are binary (storage/record_codec.h): the content written once at send, and
+// the receive state rewritten per receive. Decoding also reads the JSON records of earlier
+// releases. A malformed record throws.
+std::string encode_message(const Message& message);
+std::string encode_state(const Message& message);
+void decode_message(std::string_view record, Message& message);
+void decode_state(std::string_view record, Message& message);
 
 void put_queue(storage::WriteBatch& batch, const Queue& queue);
 // The content record, plus the receive-state record only when it differs from what loading

@@ -111,7 +111,7 @@ void SqsState::load(storage::Store& store) {
     if (!queue) return true;
     Message m;
     m.seq = parse_u64(rest);
-    persist::decode_message(nlohmann::json::parse(value), m);
+    persist::decode_message(value, m);
     queue->next_seq = std::max(queue->next_seq, m.seq + 1);
     loaded[{queue.get(), m.seq}] = std::move(m);
     return true;
@@ -121,7 +121,7 @@ void SqsState::load(storage::Store& store) {
     if (!queue) return true;
     auto it = loaded.find({queue.get(), parse_u64(rest)});
     if (it != loaded.end()) {
-      persist::decode_state(nlohmann::json::parse(value), it->second);
+      persist::decode_state(value, it->second);
       it->second.state_stored = true;
     }
     return true;
