@@ -4,7 +4,7 @@
 // Prints one result line of key=value pairs. Loopback only; every loop is bounded by time or count.
 //
 //   s3_load --mode put|get|populate|list|multipart --port N [--bucket B] [--size BYTES]
-//           [--connections 8] [--duration S] [--keys N] [--count N] [--runs N] [--part-size BYTES]
+//           [--connections 8] [--threads 2] [--duration S] [--keys N] [--count N] [--runs N] [--part-size BYTES]
 //           [--pid PID] [--path /fixed/path] [--prefix P] [--create-bucket 0|1] [--max-seconds S]
 
 #include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
@@ -20,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <random>
 #include <signal.h>
 #include <string>
@@ -43,6 +44,7 @@ struct Options {
   std::string path;  // get: fixed path (nginx reference) instead of bucket keys
   long size = 1 << 20;
   int connections = 8;
+  int threads = 2;      // event-loop threads the connections are spread over
   double duration = 10;
   long keys = 64;       // get: distinct keys cycled (populated first)
   long count = 100000;  // populate: keys to write
@@ -72,6 +74,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--path") o.path = v;
     else if (a == "--size") o.size = std::stol(v);
     else if (a == "--connections") o.connections = std::stoi(v);
+    else if (a == "--threads") o.threads = std::stoi(v);
     else if (a == "--duration") o.duration = std::stod(v);
     else if (a == "--keys") o.keys = std::stol(v);
     else if (a == "--count") o.count = std::stol(v);
@@ -84,6 +87,7 @@ Options parse(int argc, char** argv) {
   }
   if (!asio::ip::make_address(o.host).is_loopback()) usage("only loopback targets are allowed");
   o.connections = std::clamp(o.connections, 1, 256);
+  o.threads = std::clamp(o.threads, 1, 16);
   o.duration = std::clamp(o.duration, 0.1, 600.0);
   o.size = std::clamp(o.size, 0L, 64L << 30);
   o.part_size = std::clamp(o.part_size, 5L << 20, 1L << 30);
@@ -178,6 +182,39 @@ struct Conn {
     std::string etag;
   };
 
+  // A Content-Length body: the bytes already buffered behind the header, then straight from the
+  // socket into the sink (no parser copy, reads as large as the sink).
+  awaitable<void> read_fixed_body(uint64_t length, bool keep, Result& r) {
+    auto take = [&](const char* data, size_t n) {
+      r.bytes += n;
+      if (keep) r.body.append(data, n);
+    };
+    size_t buffered = static_cast<size_t>(std::min<uint64_t>(length, buffer.size()));
+    take(static_cast<const char*>(buffer.data().data()), buffered);
+    buffer.consume(buffered);
+    uint64_t remaining = length - buffered;
+    while (remaining > 0) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(remaining, sink.size()));
+      size_t got = co_await stream.async_read_some(asio::buffer(sink.data(), want), use_awaitable);
+      take(sink.data(), got);
+      remaining -= got;
+    }
+  }
+
+  // Any other body (chunked, or ended by close) through Beast's parser.
+  awaitable<void> read_parsed_body(http::response_parser<http::buffer_body>& parser, bool keep, Result& r) {
+    while (!parser.is_done()) {
+      parser.get().body().data = sink.data();
+      parser.get().body().size = sink.size();
+      beast::error_code ec;
+      co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (ec && ec != http::error::need_buffer) throw beast::system_error(ec);
+      size_t got = sink.size() - parser.get().body().size;
+      r.bytes += got;
+      if (keep) r.body.append(sink.data(), got);
+    }
+  }
+
   // Sends verb+target with `payload` (may be empty); reads the answer, discarding the body unless `keep`.
   awaitable<Result> request(http::verb verb, std::string target, std::string_view payload, bool keep,
                             std::chrono::seconds timeout = std::chrono::seconds(120)) {
@@ -188,21 +225,15 @@ struct Conn {
     if (verb == http::verb::put || verb == http::verb::post) req.content_length(payload.size());
     Result r;
     try {
-      stream.expires_after(timeout);
+      stream.expires_after(timeout);  // one deadline for the whole exchange
       co_await http::async_write(stream, req, use_awaitable);
       http::response_parser<http::buffer_body> parser;
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // boost::none misbehaves in Boost 1.74
       co_await http::async_read_header(stream, buffer, parser, use_awaitable);
-      while (!parser.is_done()) {
-        parser.get().body().data = sink.data();
-        parser.get().body().size = sink.size();
-        stream.expires_after(timeout);
-        beast::error_code ec;
-        co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-        if (ec && ec != http::error::need_buffer) throw beast::system_error(ec);
-        size_t got = sink.size() - parser.get().body().size;
-        r.bytes += got;
-        if (keep) r.body.append(sink.data(), got);
+      if (auto length = parser.content_length(); length && !parser.chunked()) {
+        co_await read_fixed_body(*length, keep, r);
+      } else {
+        co_await read_parsed_body(parser, keep, r);
       }
       r.status = parser.get().result_int();
       if (auto it = parser.get().find(http::field::etag); it != parser.get().end()) r.etag = std::string(it->value());
@@ -249,13 +280,16 @@ double percentile(std::vector<uint32_t>& v, double p) {
 }
 
 // Runs `op(conn, n)` on every connection until the deadline or until `limit` ops were claimed.
+// Connections are spread over --threads event loops (one thread each), so the generator is not
+// limited to one core.
 template <class Op>
 Stats drive(const Options& o, Clock::time_point deadline, long limit, Op op) {
-  asio::io_context io;
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  for (int t = 0; t < std::min(o.threads, o.connections); ++t) loops.push_back(std::make_unique<asio::io_context>(1));
   std::vector<Stats> stats(o.connections);
   std::atomic<long> claimed{0};
   for (int k = 0; k < o.connections; ++k) {
-    asio::co_spawn(io, [&, k]() -> awaitable<void> {
+    asio::co_spawn(*loops[static_cast<size_t>(k) % loops.size()], [&, k]() -> awaitable<void> {
       Conn c(co_await asio::this_coro::executor, o);
       Stats& st = stats[k];
       while (Clock::now() < deadline) {
@@ -281,7 +315,9 @@ Stats drive(const Options& o, Clock::time_point deadline, long limit, Op op) {
       }
     }, asio::detached);
   }
-  io.run();
+  std::vector<std::thread> threads;
+  for (auto& loop : loops) threads.emplace_back([&loop] { loop->run(); });
+  for (auto& thread : threads) thread.join();
   Stats all;
   for (auto& s : stats) {
     all.lat_us.insert(all.lat_us.end(), s.lat_us.begin(), s.lat_us.end());

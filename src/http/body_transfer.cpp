@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <vector>
@@ -75,12 +76,38 @@ std::optional<uint64_t> StreamBodyReader::content_length() const {
   return length ? std::optional<uint64_t>(*length) : std::nullopt;
 }
 
+std::optional<uint64_t> StreamBodyReader::fixed_length() const {
+  if (parser_.chunked()) return std::nullopt;
+  return content_length();
+}
+
+bool StreamBodyReader::done() const {
+  auto length = fixed_length();
+  return length ? bytes_read_ == *length : parser_.is_done();
+}
+
 asio::awaitable<size_t> StreamBodyReader::read_some(std::span<char> out) {
   if (!continue_sent_) {
     continue_sent_ = true;
-    if (wants_continue(parser_.get()) && !parser_.is_done()) {
+    if (wants_continue(parser_.get()) && !done()) {
       co_await send_continue(stream_, parser_.get().version());
     }
+  }
+  if (auto length = fixed_length()) {
+    // A Content-Length body needs no parsing: the bytes buffered behind the header, then reads
+    // straight into `out` (one copy, as large as the caller's block).
+    auto want = static_cast<size_t>(std::min<uint64_t>(out.size(), *length - bytes_read_));
+    if (want == 0) co_return 0;
+    size_t got = asio::buffer_copy(asio::buffer(out.data(), want), buffer_.data());
+    buffer_.consume(got);
+    if (got == 0) {
+      beast::error_code ec;
+      got = co_await stream_.async_read_some(asio::buffer(out.data(), want), asio::redirect_error(use_awaitable, ec));
+      if (ec == asio::error::eof) throw beast::system_error(http::error::partial_message);
+      if (ec) throw beast::system_error(ec);
+    }
+    bytes_read_ += got;
+    co_return got;
   }
   while (!parser_.is_done() && !out.empty()) {
     auto& body = parser_.get().body();

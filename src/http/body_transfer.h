@@ -29,7 +29,8 @@ asio::awaitable<BufferedRead> read_buffered(beast::tcp_stream& stream, beast::fl
                                             http::request_parser<http::empty_body>&& head_parser,
                                             const ServerLimits& limits);
 
-// BodyReader over a buffer_body parser whose header has been read.
+// BodyReader over a buffer_body parser whose header has been read (chunked bodies go through
+// the parser; Content-Length bodies are read from the buffer and socket directly).
 class StreamBodyReader final : public BodyReader {
  public:
   StreamBodyReader(beast::tcp_stream& stream, beast::flat_buffer& buffer,
@@ -37,9 +38,12 @@ class StreamBodyReader final : public BodyReader {
   asio::awaitable<size_t> read_some(std::span<char> out) override;
   std::optional<uint64_t> content_length() const override;
   uint64_t bytes_read() const override { return bytes_read_; }
-  bool done() const override { return parser_.is_done(); }
+  bool done() const override;
 
  private:
+  // Content-Length of a body that is not chunked: read without the parser.
+  std::optional<uint64_t> fixed_length() const;
+
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;

@@ -1,5 +1,6 @@
 #include "storage/memory_store.h"
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -30,10 +31,10 @@ std::optional<std::string> MemoryStore::get(std::string_view space, std::string_
   return found->second;
 }
 
-void MemoryStore::scan(std::string_view space, std::string_view prefix,
-                       const std::function<bool(std::string_view, std::string_view)>& visit) {
+void MemoryStore::scan_from(std::string_view space, std::string_view prefix, std::string_view start,
+                            const Visitor& visit) {
   check_space_name(space);
-  std::string from(prefix);
+  std::string from(std::max(prefix, start));
   bool inclusive = true;
   for (;;) {
     std::vector<std::pair<std::string, std::string>> chunk;

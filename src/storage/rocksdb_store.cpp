@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <algorithm>
 #include <stdexcept>
 #include <system_error>
 
@@ -108,8 +109,8 @@ std::optional<std::string> RocksDbStore::get(std::string_view space, std::string
   return value;
 }
 
-void RocksDbStore::scan(std::string_view space, std::string_view prefix,
-                        const std::function<bool(std::string_view, std::string_view)>& visit) {
+void RocksDbStore::scan_from(std::string_view space, std::string_view prefix, std::string_view start,
+                             const Visitor& visit) {
   check_space_name(space);
   check_open();
   auto family = find_family(space);
@@ -119,7 +120,7 @@ void RocksDbStore::scan(std::string_view space, std::string_view prefix,
   rocksdb::ReadOptions read;
   if (!end.empty()) read.iterate_upper_bound = &end_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, family.get()));
-  for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
+  for (it->Seek(slice(std::max(prefix, start))); it->Valid(); it->Next()) {
     if (!visit(view(it->key()), view(it->value()))) return;
   }
   check(it->status(), "scan");

@@ -34,8 +34,8 @@ class RocksDbStore final : public Store {
   RocksDbStore& operator=(const RocksDbStore&) = delete;
 
   std::optional<std::string> get(std::string_view space, std::string_view key) override;
-  void scan(std::string_view space, std::string_view prefix,
-            const std::function<bool(std::string_view key, std::string_view value)>& visit) override;
+  void scan_from(std::string_view space, std::string_view prefix, std::string_view start,
+                 const Visitor& visit) override;
   std::shared_ptr<PendingCommit> submit(WriteBatch batch) override;
   boost::asio::awaitable<void> wipe(std::string_view space) override;
   // Drains queued batches, stops the committer, syncs the WAL and closes the database.

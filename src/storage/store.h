@@ -49,9 +49,16 @@ class Store {
   virtual ~Store() = default;
 
   virtual std::optional<std::string> get(std::string_view space, std::string_view key) = 0;
+  using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
+
   // Visits keys starting with `prefix` in byte order until `visit` returns false.
-  virtual void scan(std::string_view space, std::string_view prefix,
-                    const std::function<bool(std::string_view key, std::string_view value)>& visit) = 0;
+  void scan(std::string_view space, std::string_view prefix, const Visitor& visit) {
+    scan_from(space, prefix, prefix, visit);
+  }
+  // The same walk started at the first key >= `start` (one seek: keys before it cost nothing).
+  // A `start` before `prefix` starts at the prefix's first key; one after them visits nothing.
+  virtual void scan_from(std::string_view space, std::string_view prefix, std::string_view start,
+                         const Visitor& visit) = 0;
   // Queues the batch now: batches apply atomically and in the order submit() was called, so a
   // caller may submit while holding its own lock to keep memory and disk in the same order.
   virtual std::shared_ptr<PendingCommit> submit(WriteBatch batch) = 0;

@@ -75,8 +75,16 @@ awaitable<S3Result> ObjectOperations::store_part(S3Call& call, const UploadRecor
   part.etag = quoted_etag(staged.md5);
   part.last_modified_ms = environment_.clock.now_ms();
   if (algorithm && staged.checksum) part.checksums[std::string(algorithm_name(*algorithm))] = crypto::base64_encode(*staged.checksum);
-  part.file = files_.new_part_name(upload.upload_id, part_number);
-  staged.file.publish(files_.path(part.file));
+  part.file = staged.file.name();
+  try {
+    co_await files_.publish(staged.file);
+  } catch (const std::system_error&) {
+    // An Abort racing the upload removed the part's folder.
+    if (!records_.get(record_keys::upload(call.bucket, call.key, upload.upload_id))) {
+      throw errors::no_such_upload(upload.upload_id);
+    }
+    throw;
+  }
   std::string replaced;
   RecordStore::Submitted submitted;
   {
@@ -113,7 +121,8 @@ awaitable<S3Result> ObjectOperations::upload_part(S3Call& call) {
   if (!request.length()) throw errors::missing_content_length();
   auto algorithm = request.algorithm();
   if (!algorithm && !upload.checksum_algorithm.empty()) algorithm = parse_checksum_algorithm(upload.checksum_algorithm);
-  auto staged = co_await stage(request.reader(), request.length(), request.content_sha256().has_value(), algorithm);
+  const std::string name = files_.new_part_name(upload.upload_id, number);
+  auto staged = co_await stage(name, request.reader(), request.length(), request.content_sha256().has_value(), algorithm);
   request.verify(staged.md5, staged.sha256, staged.checksum);
   co_return co_await store_part(call, upload, number, std::move(staged), algorithm);
 }
@@ -149,7 +158,7 @@ awaitable<S3Result> ObjectOperations::upload_part_copy(S3Call& call) {
   }
   int fd = ::open(files_.path(source.file).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw errors::no_such_key(source_ref.key);
-  StagedBody staged{files_.create_temp()};
+  StagedBody staged{files_.create(files_.new_part_name(upload.upload_id, number))};
   auto md5 = make_md5();
   std::vector<char> block(256 * 1024);
   uint64_t offset = range.start;

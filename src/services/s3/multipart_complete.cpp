@@ -1,8 +1,6 @@
 // CompleteMultipartUpload: checks the part list, concatenates the part files into the object's
-// file (streamed, fsynced, renamed) and installs it together with the removal of the upload.
-
-#include <fcntl.h>
-#include <unistd.h>
+// file (in the kernel, off the I/O threads; then published) and installs it together with the
+// removal of the upload.
 
 #include "core/crypto.h"
 #include "services/s3/object_http.h"
@@ -54,18 +52,13 @@ awaitable<S3Result> ObjectOperations::complete_multipart_upload(S3Call& call) {
 
   ObjectRecord record = upload.object;
   std::vector<std::string> etags;
-  auto temp = files_.create_temp();
+  auto combined = files_.create(files_.new_object_name());
+  std::vector<std::pair<std::string, uint64_t>> sources;
+  for (const auto* part : chosen) sources.emplace_back(part->file, part->size);
+  bool concatenated = co_await files_.concatenate(combined, std::move(sources));
+  if (!concatenated) throw errors::invalid_part();
   auto composite = upload.checksum_algorithm.empty() ? nullptr : make_hasher(*parse_checksum_algorithm(upload.checksum_algorithm));
   for (const auto* part : chosen) {
-    int fd = ::open(files_.path(part->file).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw errors::invalid_part();
-    try {
-      temp.append_from(fd, 0, part->size);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    ::close(fd);
     etags.push_back(part->etag);
     record.size += part->size;
     record.part_sizes.push_back(part->size);
@@ -88,8 +81,8 @@ awaitable<S3Result> ObjectOperations::complete_multipart_upload(S3Call& call) {
   record.key = call.key;
   record.owner = call.context.account_id;
   record.last_modified_ms = environment_.clock.now_ms();
-  record.file = files_.new_object_name();
-  temp.publish(files_.path(record.file));
+  record.file = combined.name();
+  co_await files_.publish(combined);
 
   std::vector<std::string> finished = {record_keys::upload(bucket.name, call.key, upload.upload_id)};
   for (const auto& [number, part] : stored) finished.push_back(record_keys::part(upload.upload_id, number));

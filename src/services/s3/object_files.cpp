@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <functional>
 #include <system_error>
+#include <vector>
 
 #include "core/crypto.h"
 
@@ -16,28 +18,35 @@ namespace {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
+// Makes the folder's entries (a new name in it) durable.
 void sync_folder(const fs::path& folder) {
   int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
+  if (fd < 0) fail("open " + folder.string());
+  int synced = ::fsync(fd);
   ::close(fd);
+  if (synced != 0) fail("fsync " + folder.string());
 }
 
 std::string random_name() { return crypto::hex(crypto::random_bytes(16)); }
 
 }  // namespace
 
-TempFile::TempFile(TempFile&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) {
+PendingFile::PendingFile(PendingFile&& other) noexcept
+    : fd_(other.fd_),
+      path_(std::move(other.path_)),
+      name_(std::move(other.name_)),
+      written_(other.written_),
+      writeback_from_(other.writeback_from_) {
   other.fd_ = -1;
   other.path_.clear();
 }
 
-TempFile::~TempFile() {
+PendingFile::~PendingFile() {
   if (fd_ >= 0) ::close(fd_);
   if (!path_.empty()) ::unlink(path_.c_str());
 }
 
-void TempFile::write(std::string_view data) {
+void PendingFile::write(std::string_view data) {
   while (!data.empty()) {
     auto n = ::write(fd_, data.data(), data.size());
     if (n < 0) {
@@ -45,10 +54,18 @@ void TempFile::write(std::string_view data) {
       fail("write " + path_.string());
     }
     data.remove_prefix(static_cast<size_t>(n));
+    written_ += static_cast<uint64_t>(n);
+  }
+  // Start writing back what is complete while the rest arrives, so the final sync finds little
+  // left to write (and a large body never piles up as dirty pages).
+  if (written_ - writeback_from_ >= kWritebackBytes) {
+    ::sync_file_range(fd_, static_cast<off_t>(writeback_from_), static_cast<off_t>(written_ - writeback_from_),
+                      SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = written_;
   }
 }
 
-void TempFile::append_from(int source_fd, uint64_t offset, uint64_t length) {
+void PendingFile::append_from(int source_fd, uint64_t offset, uint64_t length) {
   auto in_offset = static_cast<off_t>(offset);
   while (length > 0) {
     auto n = ::copy_file_range(source_fd, &in_offset, fd_, nullptr, length, 0);
@@ -66,28 +83,34 @@ void TempFile::append_from(int source_fd, uint64_t offset, uint64_t length) {
   }
 }
 
-void TempFile::publish(const fs::path& target) {
-  if (::fsync(fd_) != 0) fail("fsync " + path_.string());
-  ::close(fd_);
-  fd_ = -1;
-  fs::create_directories(target.parent_path());
-  if (::rename(path_.c_str(), target.c_str()) != 0) fail("rename " + path_.string());
-  path_.clear();
-  sync_folder(target.parent_path());
+// The name may be durable before the data (the two syncs run together): harmless, since no record
+// names the file until both are, and start-up removes files no record names.
+boost::asio::awaitable<void> ObjectFiles::publish(PendingFile& file) {
+  int fd = file.fd_;
+  // fdatasync: the size and block map of a new file are flushed with its data; times need not be.
+  std::vector<std::function<void()>> syncs{
+      [fd, target = file.path_] {
+        if (::fdatasync(fd) != 0) fail("fdatasync " + target.string());
+      },
+      [folder = file.path_.parent_path()] { sync_folder(folder); }};
+  co_await disk_pool_.run(std::move(syncs));
+  ::close(file.fd_);
+  file.fd_ = -1;
+  file.path_.clear();
 }
 
 void ObjectFiles::prepare() {
   fs::create_directories(root_ / "objects");
   fs::create_directories(root_ / "parts");
-  fs::remove_all(root_ / "tmp");
-  fs::create_directories(root_ / "tmp");
+  fs::remove_all(root_ / "tmp");  // earlier versions staged bodies there
 }
 
-TempFile ObjectFiles::create_temp() {
-  auto path = root_ / "tmp" / random_name();
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) fail("create " + path.string());
-  return TempFile(fd, std::move(path));
+PendingFile ObjectFiles::create(const std::string& relative) {
+  auto target = path(relative);
+  fs::create_directories(target.parent_path());
+  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) fail("create " + target.string());
+  return PendingFile(fd, std::move(target), relative);
 }
 
 std::string ObjectFiles::new_object_name() const {
@@ -105,29 +128,57 @@ std::optional<http_server::FileRange> ObjectFiles::open(std::string_view relativ
   return http_server::FileRange{std::make_shared<http_server::OpenFile>(fd), 0, length};
 }
 
-std::string ObjectFiles::clone(std::string_view relative, bool as_part, std::string_view upload_id,
-                               int part_number) {
-  auto name = as_part ? new_part_name(upload_id, part_number) : new_object_name();
+boost::asio::awaitable<bool> ObjectFiles::concatenate(PendingFile& into,
+                                                      std::vector<std::pair<std::string, uint64_t>> sources) {
+  bool complete = true;
+  std::vector<std::function<void()>> copy{[&] {
+    for (const auto& [relative, length] : sources) {
+      int fd = ::open(path(relative).c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        complete = false;
+        return;
+      }
+      try {
+        into.append_from(fd, 0, length);
+      } catch (...) {
+        ::close(fd);
+        throw;
+      }
+      ::close(fd);
+    }
+  }};
+  co_await disk_pool_.run(std::move(copy));
+  co_return complete;
+}
+
+boost::asio::awaitable<std::string> ObjectFiles::clone(std::string relative) {
+  auto name = new_object_name();
   auto target = path(name);
   fs::create_directories(target.parent_path());
   if (::link(path(relative).c_str(), target.c_str()) == 0) {
-    sync_folder(target.parent_path());
-    return name;
+    std::vector<std::function<void()>> sync{[folder = target.parent_path()] { sync_folder(folder); }};
+    try {
+      co_await disk_pool_.run(std::move(sync));
+    } catch (...) {
+      ::unlink(target.c_str());
+      throw;
+    }
+    co_return name;
   }
   int source = ::open(path(relative).c_str(), O_RDONLY | O_CLOEXEC);
-  if (source < 0) fail("open " + std::string(relative));
+  if (source < 0) fail("open " + relative);
   struct stat info {};
   ::fstat(source, &info);
-  auto temp = create_temp();
+  auto copy = create(name);
   try {
-    temp.append_from(source, 0, static_cast<uint64_t>(info.st_size));
+    copy.append_from(source, 0, static_cast<uint64_t>(info.st_size));
   } catch (...) {
     ::close(source);
     throw;
   }
   ::close(source);
-  temp.publish(target);
-  return name;
+  co_await publish(copy);
+  co_return name;
 }
 
 void ObjectFiles::remove(std::string_view relative) const noexcept {
@@ -158,7 +209,7 @@ size_t ObjectFiles::remove_unreferenced(const std::function<bool(const std::stri
 
 void ObjectFiles::clear() {
   std::error_code ignored;
-  for (const char* folder : {"objects", "parts", "tmp"}) {
+  for (const char* folder : {"objects", "parts"}) {
     fs::remove_all(root_ / folder, ignored);
     fs::create_directories(root_ / folder, ignored);
   }

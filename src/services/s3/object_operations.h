@@ -39,10 +39,10 @@ class ObjectOperations final : public ObjectAccess {
             const std::function<bool(const ObjectSummary&)>& visit) override;
 
  private:
-  // A body written to a temp file with its digests (raw bytes).
+  // A body written to a new (not yet published) file, with its digests (raw bytes).
   struct StagedBody {
-    explicit StagedBody(TempFile temp) : file(std::move(temp)) {}
-    TempFile file;
+    explicit StagedBody(PendingFile pending) : file(std::move(pending)) {}
+    PendingFile file;
     uint64_t size = 0;
     std::string md5;
     std::string sha256;
@@ -113,8 +113,9 @@ class ObjectOperations final : public ObjectAccess {
   awaitable<void> rewrite_version(const std::string& bucket, const ObjectRecord& record);
 
   // object_put.cpp helpers
-  awaitable<StagedBody> stage(http_server::BodyReader& body, std::optional<uint64_t> length, bool sha256,
-                              std::optional<ChecksumAlgorithm> algorithm);
+  // Streams the body into the new file `name` (a files_.new_*_name()).
+  awaitable<StagedBody> stage(const std::string& name, http_server::BodyReader& body, std::optional<uint64_t> length,
+                              bool sha256, std::optional<ChecksumAlgorithm> algorithm);
   std::string version_header(const Bucket& bucket, const ObjectRecord& record) const;
   // multipart.cpp helpers
   UploadRecord require_upload(const std::string& bucket, const std::string& key, const Json& input);

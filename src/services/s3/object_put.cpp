@@ -1,10 +1,12 @@
-// Writing objects: PutObject, CopyObject and ObjectAccess::put. Bodies stream into a temp file
-// while their digests are computed, are verified, fsynced and renamed into place, and only then
-// is the record committed.
+// Writing objects: PutObject, CopyObject and ObjectAccess::put. Bodies stream into a new file
+// while their digests are computed, are verified and synced (ObjectFiles::publish), and only then
+// is the record naming the file committed.
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "core/crypto.h"
@@ -72,19 +74,21 @@ std::string ObjectOperations::version_header(const Bucket& bucket, const ObjectR
   return versioning.empty() ? std::string() : record.version_id;
 }
 
-awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(http_server::BodyReader& body,
+awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(const std::string& name, http_server::BodyReader& body,
                                                                 std::optional<uint64_t> length, bool sha256,
                                                                 std::optional<ChecksumAlgorithm> algorithm) {
   if (length && *length > kMaxObjectSize) throw errors::entity_too_large();
-  StagedBody staged{files_.create_temp()};
+  StagedBody staged{files_.create(name)};
   auto md5 = make_md5();
   auto payload_hash = sha256 ? make_sha256() : nullptr;
   auto checksum = algorithm ? make_hasher(*algorithm) : nullptr;
-  std::vector<char> block(kBlock);
+  // No bigger than the body, and not zero-filled: a 4 KiB PUT should not pay for 256 KiB.
+  auto block_size = static_cast<size_t>(std::clamp<uint64_t>(length.value_or(kBlock), 1, kBlock));
+  auto block = std::make_unique_for_overwrite<char[]>(block_size);
   while (true) {
-    size_t n = co_await body.read_some(std::span<char>(block.data(), block.size()));
+    size_t n = co_await body.read_some(std::span<char>(block.get(), block_size));
     if (n == 0) break;
-    std::string_view data(block.data(), n);
+    std::string_view data(block.get(), n);
     staged.file.write(data);
     md5->update(data);
     if (payload_hash) payload_hash->update(data);
@@ -106,7 +110,8 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
   check_write_conditions(call.input, call.head, call.key, current(bucket.name, call.key));
   RequestBody request(call.head, *call.body, call.context);
   if (!request.length()) throw errors::missing_content_length();
-  auto staged = co_await stage(request.reader(), request.length(), request.content_sha256().has_value(),
+  const std::string name = files_.new_object_name();
+  auto staged = co_await stage(name, request.reader(), request.length(), request.content_sha256().has_value(),
                                request.algorithm());
   request.verify(staged.md5, staged.sha256, staged.checksum);
 
@@ -119,8 +124,8 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
     record.checksums[std::string(algorithm_name(*request.algorithm()))] = crypto::base64_encode(*staged.checksum);
     record.checksum_type = "FULL_OBJECT";
   }
-  record.file = files_.new_object_name();
-  staged.file.publish(files_.path(record.file));
+  record.file = name;
+  co_await files_.publish(staged.file);
   const std::string published = record.file;
   try {
     record = co_await install(bucket.name, std::move(record),
@@ -186,7 +191,8 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
   record.part_sizes = source.part_sizes;
   record.last_modified_ms = environment_.clock.now_ms();
   try {
-    record.file = files_.clone(source.file, false);
+    std::string cloned = co_await files_.clone(source.file);
+    record.file = std::move(cloned);
   } catch (const std::system_error&) {
     throw errors::no_such_key(source_ref.key);
   }
@@ -222,7 +228,8 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
 awaitable<ObjectSummary> ObjectOperations::put(RequestContext& context, const Bucket& bucket, std::string key,
                                                http_server::BodyReader& body, std::optional<uint64_t> length,
                                                PutOptions options, std::string_view event_name) {
-  auto staged = co_await stage(body, length, false, std::nullopt);
+  const std::string name = files_.new_object_name();
+  auto staged = co_await stage(name, body, length, false, std::nullopt);
   if (options.content_md5) {
     auto expected = crypto::base64_decode(*options.content_md5);
     if (!expected || expected->size() != 16) throw errors::invalid_digest();
@@ -236,8 +243,8 @@ awaitable<ObjectSummary> ObjectOperations::put(RequestContext& context, const Bu
   record.size = staged.size;
   record.etag = quoted_etag(staged.md5);
   record.last_modified_ms = environment_.clock.now_ms();
-  record.file = files_.new_object_name();
-  staged.file.publish(files_.path(record.file));
+  record.file = name;
+  co_await files_.publish(staged.file);
   const std::string published = record.file;
   try {
     record = co_await install(bucket.name, std::move(record));

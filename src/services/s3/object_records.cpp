@@ -1,5 +1,7 @@
 #include "services/s3/object_records.h"
 
+#include <stdexcept>
+
 #include "storage/key_codec.h"
 
 namespace nimbus::s3 {
@@ -49,6 +51,85 @@ ObjectRecord object_from_json(const Json& j) {
   r.checksum_type = j.value("xt", "");
   r.part_sizes = j.value("p", std::vector<uint64_t>{});
   return r;
+}
+
+namespace {
+
+// Fills an ObjectRecord from the members of to_json(ObjectRecord) a listing shows, as the parser
+// meets them: no DOM is built, and headers, metadata, tags and part sizes are only skipped over.
+class ListedFields final : public Json::json_sax_t {
+ public:
+  explicit ListedFields(ObjectRecord& record) : r_(record) {}
+
+  bool null() override { return true; }
+  bool boolean(bool value) override {
+    if (depth_ == 1 && member_ == "d") r_.delete_marker = value;
+    return true;
+  }
+  bool number_integer(Json::number_integer_t value) override {
+    if (depth_ == 1 && member_ == "t") r_.last_modified_ms = value;
+    return true;
+  }
+  bool number_unsigned(Json::number_unsigned_t value) override {
+    if (depth_ != 1) return true;
+    if (member_ == "s") r_.sequence = value;
+    if (member_ == "n") r_.size = value;
+    if (member_ == "t") r_.last_modified_ms = static_cast<int64_t>(value);
+    return true;
+  }
+  bool number_float(Json::number_float_t, const std::string&) override { return true; }
+  bool string(std::string& value) override {
+    if (depth_ == 2 && member_ == "x") {
+      r_.checksums[inner_] = std::move(value);
+      return true;
+    }
+    if (depth_ != 1) return true;
+    if (member_ == "k") r_.key = std::move(value);
+    else if (member_ == "v") r_.version_id = std::move(value);
+    else if (member_ == "f") r_.file = std::move(value);
+    else if (member_ == "e") r_.etag = std::move(value);
+    else if (member_ == "c") r_.storage_class = std::move(value);
+    else if (member_ == "o") r_.owner = std::move(value);
+    else if (member_ == "xt") r_.checksum_type = std::move(value);
+    return true;
+  }
+  bool binary(Json::binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return enter(); }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override { return leave(); }
+  bool key(std::string& name) override {
+    if (depth_ == 1) member_ = std::move(name);
+    if (depth_ == 2) inner_ = std::move(name);
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& error) override {
+    throw std::runtime_error(std::string("corrupt object record: ") + error.what());
+  }
+
+ private:
+  bool enter() {
+    ++depth_;
+    return true;
+  }
+  bool leave() {
+    --depth_;
+    return true;
+  }
+
+  ObjectRecord& r_;
+  int depth_ = 0;
+  std::string member_;  // the top-level member being read
+  std::string inner_;   // the member one level down (a checksum's algorithm)
+};
+
+}  // namespace
+
+ObjectRecord listed_object_from_json(std::string_view stored) {
+  ObjectRecord record;
+  ListedFields fields(record);
+  Json::sax_parse(stored, &fields);
+  return record;
 }
 
 Json to_json(const UploadRecord& r) {

@@ -1,58 +1,47 @@
 #include "services/s3/ordered_walk.h"
 
 namespace nimbus::s3 {
+namespace {
+
+// The smallest key greater than every key starting with `prefix`; "" if there is none.
+std::string after_extensions(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+}  // namespace
 
 void ordered_walk(storage::Store& store, std::string_view space, const std::string& scan_prefix,
                   WalkStart start,
                   const std::function<WalkStep(std::string_view key, std::string_view value)>& visit) {
-  while (true) {
-    bool stopped = false;
-    bool restart = false;
-    // Scans one prefix; false once the walk must stop or restart from a new bound.
-    auto run = [&](const std::string& prefix, const std::string* exclude) {
-      store.scan(space, prefix, [&](std::string_view key, std::string_view value) {
-        if (exclude && key == *exclude) return true;
-        auto step = visit(key, value);
-        if (step.kind == WalkStep::Stop) {
-          stopped = true;
-          return false;
-        }
-        if (step.kind == WalkStep::SkipPrefix) {
-          start = WalkStart{std::move(step.prefix), true};
-          restart = true;
-          return false;
-        }
-        return true;
-      });
-      return !stopped && !restart;
-    };
-    if (start.key.empty() || start.key.size() < scan_prefix.size() ||
-        start.key.compare(0, scan_prefix.size(), scan_prefix) != 0) {
-      if (start.key.empty() ||
-          (start.key < scan_prefix && !(start.skip_extensions && scan_prefix.starts_with(start.key)))) {
-        run(scan_prefix, nullptr);
-        if (restart) continue;
+  // Each pass seeks to `from` (inclusive); `exclude` is the exclusive bound, met only at `from`.
+  std::string from = scan_prefix;
+  std::string exclude;
+  if (!start.key.empty()) {
+    if (start.skip_extensions) {
+      from = after_extensions(std::move(start.key));
+      if (from.empty()) return;
+    } else {
+      from = start.key;
+      exclude = std::move(start.key);
+    }
+  }
+  bool restart = true;
+  while (restart) {
+    restart = false;
+    store.scan_from(space, scan_prefix, from, [&](std::string_view key, std::string_view value) {
+      if (!exclude.empty() && key == exclude) return true;
+      auto step = visit(key, value);
+      if (step.kind == WalkStep::Stop) return false;
+      if (step.kind == WalkStep::SkipPrefix) {
+        from = after_extensions(std::move(step.prefix));
+        exclude.clear();
+        restart = !from.empty();
+        return false;
       }
-      return;
-    }
-    const std::string bound = start.key;
-    if (!start.skip_extensions && !run(bound, &bound)) {
-      if (restart) continue;
-      return;
-    }
-    bool restarted = false;
-    for (size_t i = bound.size(); i-- > scan_prefix.size() && !restarted;) {
-      for (unsigned c = static_cast<unsigned char>(bound[i]) + 1; c <= 0xFF; ++c) {
-        std::string prefix = bound.substr(0, i);
-        prefix.push_back(static_cast<char>(c));
-        if (!run(prefix, nullptr)) {
-          if (!restart) return;
-          restarted = true;
-          break;
-        }
-      }
-    }
-    if (!restarted) return;
+      return true;
+    });
   }
 }
 

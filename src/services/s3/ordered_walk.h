@@ -1,9 +1,7 @@
 #pragma once
 // Walks a store space in key order from an exclusive lower bound, letting the visitor skip every
-// key under a prefix (a listing's common prefix) without visiting them. Store::scan only takes a
-// prefix, so "keys after L" is decomposed into prefix scans: extensions of L, then for each
-// position i of L (right to left) the prefixes L[0,i) + c for every byte c > L[i]. That costs
-// O(|L| * 255) seeks per restart whatever the number of keys; a Store::scan_from would make it one.
+// key under a prefix (a listing's common prefix) without visiting them. The bound and every skip
+// are one Store::scan_from seek, so a page costs the same wherever it starts in the space.
 
 #include <functional>
 #include <optional>

@@ -56,6 +56,43 @@ TEST_P(StoreContract, ScanVisitsOnlyThePrefixInByteOrder) {
   EXPECT_EQ(scan_all(*store_, "s", "\xff").size(), 0u);
 }
 
+// Every key/value from `start` on under `prefix`, in scan order.
+Entries scan_from_all(Store& store, std::string_view prefix, std::string_view start) {
+  Entries found;
+  store.scan_from("s", prefix, start, [&](std::string_view key, std::string_view value) {
+    found.emplace_back(key, value);
+    return true;
+  });
+  return found;
+}
+
+TEST_P(StoreContract, ScanFromSeeksToTheFirstKeyAtOrAfterStart) {
+  WriteBatch batch;
+  for (auto key : {"a/1", "b/1", "b/10", "b/2", "b/3", "c"}) batch.put("s", key, key);
+  commit(*store_, std::move(batch));
+  EXPECT_EQ(scan_from_all(*store_, "b/", "b/10"), (Entries{{"b/10", "b/10"}, {"b/2", "b/2"}, {"b/3", "b/3"}}));
+  EXPECT_EQ(scan_from_all(*store_, "b/", "b/100"), (Entries{{"b/2", "b/2"}, {"b/3", "b/3"}}));
+  EXPECT_EQ(scan_from_all(*store_, "b/", "a"), scan_all(*store_, "s", "b/"));  // before the prefix
+  EXPECT_TRUE(scan_from_all(*store_, "b/", "b/4").empty());
+  EXPECT_TRUE(scan_from_all(*store_, "b/", "c").empty());  // past the prefix: not "c"
+  EXPECT_EQ(scan_from_all(*store_, "", "b/3"), (Entries{{"b/3", "b/3"}, {"c", "c"}}));
+  EXPECT_TRUE(scan_from_all(*store_, "", "d").empty());
+}
+
+TEST_P(StoreContract, ScanFromResumesPastManyKeysAndStopsOnRequest) {
+  WriteBatch batch;
+  for (int i = 0; i < 1000; ++i) batch.put("s", "k" + std::to_string(1000 + i), "v");
+  commit(*store_, std::move(batch));
+  std::vector<std::string> visited;
+  store_->scan_from("s", "k", "k1500", [&](std::string_view key, std::string_view) {
+    visited.emplace_back(key);
+    return visited.size() < 300;
+  });
+  ASSERT_EQ(visited.size(), 300u);
+  EXPECT_EQ(visited.front(), "k1500");
+  EXPECT_EQ(visited.back(), "k1799");
+}
+
 TEST_P(StoreContract, ScanStopsWhenTheVisitorReturnsFalse) {
   WriteBatch batch;
   for (int i = 0; i < 500; ++i) batch.put("s", "k" + std::to_string(1000 + i), "v");

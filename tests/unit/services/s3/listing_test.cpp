@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "services/s3/ordered_walk.h"
 #include "storage/memory_store.h"
 #include "test_support.h"
@@ -95,6 +97,81 @@ TEST_F(Listing, WalkSkipsPrefixesWithoutVisitingTheirKeys) {
     return WalkStep::next();
   });
   EXPECT_EQ(seen, 3);
+}
+
+TEST_F(Listing, WalkFromABoundVisitsOnlyTheKeysAfterIt) {
+  char name[8];
+  for (int i = 0; i < 200; ++i) {
+    std::snprintf(name, sizeof name, "k%03d", i);
+    add("b", name);
+  }
+  add("c", "k199x");  // another bucket: never visited
+  std::vector<std::string> seen;
+  auto collect = [&](std::string_view, std::string_view value) {
+    seen.push_back(object_from_json(Json::parse(value)).key);
+    return WalkStep::next();
+  };
+  ordered_walk(store_, kSpace, record_keys::current_prefix("b"), {record_keys::current("b", "k150"), false}, collect);
+  ASSERT_EQ(seen.size(), 49u);
+  EXPECT_EQ(seen.front(), "k151");
+  seen.clear();
+  ordered_walk(store_, kSpace, record_keys::current_prefix("b"), {record_keys::current_prefix("b", "k1"), true},
+               collect);
+  EXPECT_TRUE(seen.empty());  // every key after "k1..." is an extension of it
+  seen.clear();
+  ordered_walk(store_, kSpace, record_keys::current_prefix("b"), {record_keys::current_prefix("b", "k0"), true},
+               collect);
+  ASSERT_EQ(seen.size(), 100u);
+  EXPECT_EQ(seen.front(), "k100");
+}
+
+TEST_F(Listing, StartAfterNeedNotBeAKey) {
+  const std::string top = "\xef\xbf\xbf";  // U+FFFF: bytes above every ASCII key
+  for (const std::string& key : {std::string("a"), "a" + top, "a" + top + top + "/x", std::string("b"), std::string("b/c")}) {
+    add("b", key);
+  }
+  EXPECT_EQ(keys(list_keys(store_, "b", "", "", "a\x7f", 10)),
+            (std::vector<std::string>{"a" + top, "a" + top + top + "/x", "b", "b/c"}));
+  auto rolled = list_keys(store_, "b", "", "/", "a" + top + top + "/", 10);
+  EXPECT_EQ(keys(rolled), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(rolled.common_prefixes, (std::vector<std::string>{"b/"}));
+  EXPECT_TRUE(list_keys(store_, "b", "", "", "\xf4\x8f\xbf\xbf", 10).objects.empty());
+}
+
+TEST_F(Listing, ListedRecordsKeepWhatAListingShows) {
+  ObjectRecord stored;
+  stored.key = "photos/a.jpg";
+  stored.version_id = "v1";
+  stored.sequence = 1ull << 40;
+  stored.file = "objects/ab/abc";
+  stored.size = 5ull << 30;
+  stored.etag = "\"e\"";
+  stored.last_modified_ms = 1'700'000'000'123;
+  stored.storage_class = "GLACIER";
+  stored.owner = "owner";
+  stored.headers = {{"ContentType", "image/jpeg"}, {"k", "not the key"}};
+  stored.metadata = {{"k", "not the key either"}};
+  stored.tags = {{"k", "v"}};
+  stored.checksums = {{"CRC32", "AAAAAA=="}, {"SHA256", "x"}};
+  stored.checksum_type = "FULL_OBJECT";
+  stored.part_sizes = {1, 2};
+  auto listed = listed_object_from_json(to_json(stored).dump());
+  EXPECT_EQ(listed.key, stored.key);
+  EXPECT_EQ(listed.version_id, stored.version_id);
+  EXPECT_EQ(listed.sequence, stored.sequence);
+  EXPECT_EQ(listed.file, stored.file);
+  EXPECT_EQ(listed.size, stored.size);
+  EXPECT_EQ(listed.etag, stored.etag);
+  EXPECT_EQ(listed.last_modified_ms, stored.last_modified_ms);
+  EXPECT_EQ(listed.storage_class, stored.storage_class);
+  EXPECT_EQ(listed.owner, stored.owner);
+  EXPECT_EQ(listed.checksums, stored.checksums);
+  EXPECT_EQ(listed.checksum_type, stored.checksum_type);
+  EXPECT_FALSE(listed.delete_marker);
+  EXPECT_TRUE(listed.metadata.empty());
+  stored.delete_marker = true;
+  EXPECT_TRUE(listed_object_from_json(to_json(stored).dump()).delete_marker);
+  EXPECT_THROW(listed_object_from_json("{\"k\":"), std::runtime_error);
 }
 
 }  // namespace
