@@ -18,6 +18,14 @@ struct RequestContext {
   Clock* clock = nullptr;
   // Set by services that route operations themselves (S3), for the request log line.
   std::string operation;
+  // The TCP peer's address ("127.0.0.1"): aws:SourceIp in S3 bucket policies.
+  std::string source_ip;
+  // --auth verify: signatures are checked, so access policies (S3 bucket policies) apply and an
+  // unsigned request is anonymous (access_key_id "").
+  bool access_checked = false;
+  // Set by S3's access stage when a bucket policy's Allow lets a caller from outside the bucket
+  // owner's account act on it: ownership checks then defer to the policy.
+  bool granted_by_policy = false;
   // The verified SigV4 signature (--auth verify only): S3 chains aws-chunked chunk signatures
   // from it. Empty when not verified.
   struct Signature {

@@ -20,8 +20,24 @@ namespace beast = boost::beast;
 using asio::ip::tcp;
 using asio::use_awaitable;
 
+namespace {
+
+// The peer's address as text; an IPv4-mapped IPv6 peer is shown as IPv4.
+std::string peer_address(const tcp::socket& socket) {
+  beast::error_code ec;
+  auto address = socket.remote_endpoint(ec).address();
+  if (ec) return {};
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
+}  // namespace
+
 struct HttpServer::Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : client_ip(peer_address(socket)), stream(std::move(socket)) {}
+  std::string client_ip;
   beast::tcp_stream stream;
   // True while a request is being handled; idle connections are closed at shutdown.
   std::atomic<bool> busy{false};
@@ -106,7 +122,7 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> connection) 
         body_parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // the handler decides how much it accepts
         StreamBodyReader reader(stream, buffer, body_parser);
         stream.expires_never();
-        reply = co_await handler_.handle_streamed(head, reader);
+        reply = co_await handler_.handle_streamed(head, reader, connection->client_ip);
         body_consumed = reader.done();
       } else {
         auto outcome = co_await read_buffered(stream, buffer, std::move(head_parser), limits_);
@@ -116,7 +132,7 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> connection) 
           body_consumed = false;
         } else {
           stream.expires_never();
-          reply = co_await handler_.handle(outcome.request);
+          reply = co_await handler_.handle(outcome.request, connection->client_ip);
         }
       }
       // A body left unread cannot be skipped reliably: answer, then close.

@@ -41,9 +41,11 @@ class RequestHandler {
   // Whether this request's body should be streamed to handle_streamed() instead of buffered
   // (decided from the request line and headers alone).
   virtual bool wants_streamed_body(const HttpRequest& head) const { return false; }
-  virtual asio::awaitable<Reply> handle(HttpRequest& request) = 0;
+  // `client_ip`: the connection's peer address ("127.0.0.1").
+  virtual asio::awaitable<Reply> handle(HttpRequest& request, const std::string& client_ip) = 0;
   // `head` carries the request line and headers with an empty body; the body comes from `body`.
-  virtual asio::awaitable<Reply> handle_streamed(HttpRequest& head, BodyReader& body) = 0;
+  virtual asio::awaitable<Reply> handle_streamed(HttpRequest& head, BodyReader& body,
+                                                 const std::string& client_ip) = 0;
   // Answers a request the server refused before reading it whole (too large, malformed),
   // in the wire format of the service it was meant for.
   virtual HttpResponse reject(const HttpRequest& head, const AwsError& error) = 0;

@@ -38,6 +38,8 @@ class Authenticator {
   // The credentials file's keys (services that check signatures of their own: S3 POST forms);
   // nullptr without --credentials.
   const auth::Credentials* credentials() const { return credentials_.get(); }
+  // --auth verify.
+  bool verifies() const { return mode_ == AuthMode::Verify; }
   // The scope's service name without verifying anything; "" when unsigned or malformed.
   static std::string peek_scope_service(const protocol::HttpRequest& request);
 

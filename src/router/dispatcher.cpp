@@ -55,7 +55,8 @@ Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authentica
       admin_(registry, clock) {}
 
 RequestContext Dispatcher::make_context(const HttpRequest& request, const Route& route,
-                                        bool body_available, const std::string& request_id) const {
+                                        bool body_available, const std::string& request_id,
+                                        const std::string& client_ip) const {
   auto identity = authenticator_.authenticate(request, route.wire == Wire::RestXml, body_available,
                                               route.service->allows_anonymous(request),
                                               clock_.now_ms());
@@ -69,6 +70,8 @@ RequestContext Dispatcher::make_context(const HttpRequest& request, const Route&
   context.request_id = request_id;
   context.host = std::string(request[http::field::host]);
   context.clock = &clock_;
+  context.source_ip = client_ip;
+  context.access_checked = authenticator_.verifies();
   return context;
 }
 
@@ -83,7 +86,7 @@ void Dispatcher::log_request(const HttpRequest& request, const std::string& serv
                                    std::to_string(micros) + "us");
 }
 
-boost::asio::awaitable<Reply> Dispatcher::handle(HttpRequest& request) {
+boost::asio::awaitable<Reply> Dispatcher::handle(HttpRequest& request, const std::string& client_ip) {
   auto started = std::chrono::steady_clock::now();
   if (admin::is_admin_path(request.target())) {
     // (GCC 12 miscompiles co_await inside a braced initialiser: keep it a statement.)
@@ -91,13 +94,14 @@ boost::asio::awaitable<Reply> Dispatcher::handle(HttpRequest& request) {
     co_return Reply{std::move(response)};
   }
   auto request_id = ids::uuid4();
-  Outcome outcome = co_await run_pipeline(request, request_id);
+  Outcome outcome = co_await run_pipeline(request, request_id, client_ip);
   log_request(request, outcome.service, outcome.operation, outcome.response.result_int(), started);
   co_return Reply{std::move(outcome.response)};
 }
 
 boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest& request,
-                                                                      const std::string& request_id) {
+                                                                      const std::string& request_id,
+                                                                      const std::string& client_ip) {
   Outcome outcome;
   std::optional<Route> route;
   try {
@@ -105,7 +109,7 @@ boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest
     if (!route) throw unroutable();
     const auto& model = route->service->model();
     outcome.service = std::string(route->service->name());
-    auto context = make_context(request, *route, true, request_id);
+    auto context = make_context(request, *route, true, request_id, client_ip);
 
     auto call = protocol::decode_request(model, route->wire, request);
     outcome.operation = std::string(call.operation->name);
@@ -132,7 +136,8 @@ bool Dispatcher::wants_streamed_body(const HttpRequest& head) const {
 }
 
 boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
-                                                          http_server::BodyReader& body) {
+                                                          http_server::BodyReader& body,
+                                                          const std::string& client_ip) {
   auto started = std::chrono::steady_clock::now();
   auto request_id = ids::uuid4();
   Outcome outcome;
@@ -144,7 +149,7 @@ boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
     route = router_.route(head, Authenticator::peek_scope_service(head));
     if (!route) throw unroutable();
     outcome.service = std::string(route->service->name());
-    auto context = make_context(head, *route, false, request_id);
+    auto context = make_context(head, *route, false, request_id, client_ip);
     reply = co_await route->service->handle_http(head, body, context);
     outcome.operation = context.operation.empty() ? "-" : context.operation;
   } catch (const AwsError& error) {

@@ -18,9 +18,11 @@ class Dispatcher : public http_server::RequestHandler {
  public:
   Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator);
 
-  boost::asio::awaitable<http_server::Reply> handle(protocol::HttpRequest& request) override;
+  boost::asio::awaitable<http_server::Reply> handle(protocol::HttpRequest& request,
+                                                    const std::string& client_ip) override;
   boost::asio::awaitable<http_server::Reply> handle_streamed(protocol::HttpRequest& head,
-                                                             http_server::BodyReader& body) override;
+                                                             http_server::BodyReader& body,
+                                                             const std::string& client_ip) override;
   protocol::HttpResponse reject(const protocol::HttpRequest& head, const AwsError& error) override;
   bool wants_streamed_body(const protocol::HttpRequest& head) const override;
 
@@ -31,10 +33,12 @@ class Dispatcher : public http_server::RequestHandler {
     std::string operation = "-";
   };
   boost::asio::awaitable<Outcome> run_pipeline(protocol::HttpRequest& request,
-                                               const std::string& request_id);
-  // The caller's context: identity (authenticated), region, host, request id.
+                                               const std::string& request_id,
+                                               const std::string& client_ip);
+  // The caller's context: identity (authenticated), region, host, request id, address.
   RequestContext make_context(const protocol::HttpRequest& request, const Route& route,
-                              bool body_available, const std::string& request_id) const;
+                              bool body_available, const std::string& request_id,
+                              const std::string& client_ip) const;
   void log_request(const protocol::HttpRequest& request, const std::string& service,
                    const std::string& operation, unsigned status,
                    std::chrono::steady_clock::time_point started) const;

@@ -46,8 +46,8 @@ class Service {
     throw AwsError::internal();
   }
 
-  // Requests AWS accepts unsigned even when signatures are verified (S3: CORS preflight,
-  // browser POST uploads signed inside the form, website endpoints).
+  // Requests that pass unsigned even when signatures are verified; the service then decides
+  // (S3 lets every request through to its bucket-policy stage).
   virtual bool allows_anonymous(const protocol::HttpRequest& head) const { return false; }
 
   // Counters and state for GET /_nimbus/health.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "auth/access_policy.h"
 #include "services/s3/s3_errors.h"
 
 namespace nimbus::s3 {
@@ -75,6 +76,11 @@ Json validate_bucket_policy(std::string_view document, std::string_view bucket) 
     for (const auto& statement : *statements) validate_statement(statement, bucket);
   } else {
     throw errors::malformed_policy("Could not parse the policy: Statement is empty!");
+  }
+  try {
+    auth::parse_policy(policy);  // the rest the evaluator needs: principals, conditions, fields
+  } catch (const auth::PolicyError& error) {
+    throw errors::malformed_policy(error.what());
   }
   return policy;
 }

@@ -8,7 +8,8 @@
 
 namespace nimbus::s3 {
 
-// Parses and checks a policy document for `bucket`; throws MalformedPolicy with S3's message.
+// Parses and checks a policy document for `bucket` (S3's own checks, then auth::parse_policy's);
+// throws MalformedPolicy with S3's message.
 nlohmann::json validate_bucket_policy(std::string_view document, std::string_view bucket);
 
 // True when an Allow statement grants to everyone ("*" or {"AWS": "*"}) without conditions.

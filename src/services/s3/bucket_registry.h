@@ -23,7 +23,8 @@ class BucketRegistry {
   void load();
 
   std::optional<Bucket> find(std::string_view name) const;
-  // The bucket if it exists and the caller's account owns it: NoSuchBucket / AccessDenied otherwise.
+  // The bucket if it exists and the caller's account owns it (or its policy granted this request):
+  // NoSuchBucket / AccessDenied otherwise.
   Bucket require(std::string_view name, const RequestContext& context) const;
   // The account's buckets in name order.
   std::vector<Bucket> list(std::string_view account_id) const;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/wire_values.h"
 #include "services/s3/config_common.h"
 #include "services/s3/s3_errors.h"
 
@@ -119,6 +120,29 @@ std::optional<int64_t> expiration_due_ms(const Json& rule, int64_t last_modified
     return (reached / kDayMs + 1) * kDayMs;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> expiration_header(const Json& configuration, const ObjectSummary& object) {
+  if (object.delete_marker) return std::nullopt;
+  std::optional<int64_t> earliest;
+  std::string rule_id;
+  for (const auto& rule : configuration.value("Rules", Json::array())) {
+    if (!lifecycle_rule_selects(rule, object)) continue;
+    auto due = expiration_due_ms(rule, object.last_modified_ms);
+    if (due && (!earliest || *due < *earliest)) {
+      earliest = due;
+      rule_id = rule.value("ID", "");
+    }
+  }
+  if (!earliest) return std::nullopt;
+  return "expiry-date=\"" + protocol::wire::format_http_date(static_cast<double>(*earliest / 1000)) +
+         "\", rule-id=\"" + protocol::wire::percent_encode(rule_id, false) + "\"";
+}
+
+void describe_expiration(const Bucket& bucket, const ObjectSummary& object, Json& output) {
+  auto configuration = bucket.configs.find("lifecycle");
+  if (configuration == bucket.configs.end()) return;
+  if (auto header = expiration_header(*configuration, object)) output["Expiration"] = *header;
 }
 
 bool lifecycle_expires(const Json& configuration, const ObjectSummary& object, int64_t now_ms) {

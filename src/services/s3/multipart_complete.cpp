@@ -3,6 +3,7 @@
 // removal of the upload.
 
 #include "core/crypto.h"
+#include "services/s3/lifecycle.h"
 #include "services/s3/object_http.h"
 #include "services/s3/object_operations.h"
 #include "services/s3/s3_errors.h"
@@ -108,6 +109,7 @@ awaitable<S3Result> ObjectOperations::complete_multipart_upload(S3Call& call) {
   if (auto version = version_header(bucket, record); !version.empty()) out["VersionId"] = version;
   std::vector<std::pair<std::string, std::string>> ignored;
   describe_checksums(record.checksums, out, ignored);
+  describe_expiration(bucket, record.summary(bucket.name), out);
   co_return result;
 }
 

@@ -1,6 +1,7 @@
 // Reading objects: GetObject and HeadObject (versions, conditions, ranges, parts, response
 // header overrides, checksum mode) and the ObjectAccess reads.
 
+#include "services/s3/lifecycle.h"
 #include "services/s3/object_http.h"
 #include "services/s3/object_operations.h"
 #include "services/s3/s3_errors.h"
@@ -74,6 +75,7 @@ awaitable<S3Result> ObjectOperations::read_object(S3Call& call, bool with_body) 
     }
   }
   if (auto version = version_header(bucket, record); !version.empty()) out["VersionId"] = version;
+  describe_expiration(bucket, record.summary(bucket.name), out);
   if (part_number != call.input.end() && !record.part_sizes.empty()) {
     out["PartsCount"] = record.part_sizes.size();
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/crypto.h"
+#include "services/s3/lifecycle.h"
 #include "services/s3/object_http.h"
 #include "services/s3/object_operations.h"
 #include "services/s3/s3_errors.h"
@@ -140,6 +141,7 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
   result.output["ETag"] = record.etag;
   if (auto version = version_header(bucket, record); !version.empty()) result.output["VersionId"] = version;
   describe_checksums(record.checksums, result.output, result.extra_headers);
+  describe_expiration(bucket, record.summary(bucket.name), result.output);
   co_return result;
 }
 
@@ -222,6 +224,7 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
   result.output["CopyObjectResult"] = std::move(copy_result);
   if (!source_bucket.versioning.empty()) result.output["CopySourceVersionId"] = source.version_id;
   if (auto version = version_header(bucket, record); !version.empty()) result.output["VersionId"] = version;
+  describe_expiration(bucket, record.summary(bucket.name), result.output);
   co_return result;
 }
 

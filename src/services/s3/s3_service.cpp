@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 
 #include "core/log.h"
+#include "services/s3/access_control.h"
 #include "services/s3/addressing.h"
 #include "services/s3/config_operations.h"
 #include "services/s3/object_operations.h"
@@ -68,10 +69,9 @@ class S3Service final : public Service, private EventSink {
 
   bool serves_raw_http() const override { return true; }
 
-  bool allows_anonymous(const HttpRequest& head) const override {
-    auto address = resolve_address(head[http::field::host], head.target());
-    return address.website || head.method() == http::verb::options || is_form_upload(head, address);
-  }
+  // Unsigned requests reach the service even with --auth verify: bucket policies may allow them
+  // (`authorize`); website reads, CORS preflights and POST uploads are anonymous by nature.
+  bool allows_anonymous(const HttpRequest&) const override { return true; }
 
   boost::asio::awaitable<Reply> handle_http(HttpRequest& head, http_server::BodyReader& body,
                                             RequestContext& context) override {
@@ -100,7 +100,9 @@ class S3Service final : public Service, private EventSink {
     S3Result result;
     try {
       auto call = co_await decode(head, body, context, *operation, address);
+      auto refused = authorize(call, operation->name, buckets_);  // bucket policies (--auth verify)
       result = co_await handler->second(call);
+      refused.report(result);
     } catch (const boost::system::system_error&) {
       // The body ended early or broke its framing: nothing was stored.
       throw errors::incomplete_body();

@@ -2,6 +2,7 @@
 
 #include "core/crypto.h"
 #include "protocol/wire_values.h"
+#include "services/s3/access_control.h"
 #include "services/s3/addressing.h"
 
 namespace nimbus::s3 {
@@ -63,6 +64,19 @@ Reply object_reply(const protocol::HttpRequest& head, const RequestContext& cont
   return reply;
 }
 
+// --auth verify: the website serves only what the bucket policy lets the caller (anonymous, as
+// browsers are) read with s3:GetObject.
+bool website_may_read(const protocol::HttpRequest& head, const std::string& bucket, const std::string& key,
+                      RequestContext& context, S3Environment& environment) {
+  S3Call call{context, head, bucket, key, Json::object(), nullptr};
+  try {
+    authorize(call, "GetObject", environment.buckets);
+  } catch (const AwsError&) {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::pair<int, std::string>> website_redirect(const Json& configuration, const std::string& key,
@@ -115,6 +129,9 @@ awaitable<Reply> serve_website_request(const protocol::HttpRequest& head, const 
   }
   auto suffix = configuration->value("IndexDocument", Json::object()).value("Suffix", std::string("index.html"));
   auto lookup = key.empty() || key.ends_with('/') ? key + suffix : key;
+  if (!website_may_read(head, bucket_name, lookup, context, environment)) {
+    co_return html_error(head, context, http::status::forbidden, "AccessDenied", "Access Denied", {});
+  }
   if (auto found = objects.open(*bucket, lookup)) {
     co_return object_reply(head, context, http::status::ok, found->first, std::move(found->second));
   }

@@ -4,12 +4,16 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand,
   ListObjectsV2Command, DeleteObjectsCommand, ListBucketsCommand, CopyObjectCommand,
   CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand,
   GetObjectAttributesCommand, NoSuchKey, NoSuchBucket, S3ServiceException,
+  PutBucketLifecycleConfigurationCommand, PutBucketPolicyCommand, DeleteObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startNimbus, uniqueName, expectError } from '../helpers/server.mjs';
@@ -215,4 +219,54 @@ test('ListBuckets pages with MaxBuckets and filters by Prefix', async () => {
   const rest = await s3.send(new ListBucketsCommand({ MaxBuckets: 2, Prefix: 'js-', ContinuationToken: first.ContinuationToken }));
   assert.deepEqual([...first.Buckets, ...rest.Buckets].map((b) => b.Name), names.sort());
   assert.equal(rest.ContinuationToken, undefined);
+});
+
+test('x-amz-expiration reaches PutObject, HeadObject and GetObject as Expiration', async () => {
+  const Bucket = await newBucket();
+  await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [
+    { ID: 'tmp-rule', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 1 } }] } }));
+  const put = await s3.send(new PutObjectCommand({ Bucket, Key: 'tmp/a', Body: 'x' }));
+  assert.match(put.Expiration, /^expiry-date="[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} 00:00:00 GMT", rule-id="tmp-rule"$/);
+  const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'tmp/a' }));
+  assert.equal(head.Expiration, put.Expiration);
+  const get = await s3.send(new GetObjectCommand({ Bucket, Key: 'tmp/a' }));
+  assert.equal(get.Expiration, put.Expiration);
+  await bytesOf(get);
+  const plain = await s3.send(new PutObjectCommand({ Bucket, Key: 'kept', Body: 'x' }));
+  assert.equal(plain.Expiration, undefined);
+});
+
+test('bucket policies are enforced with --auth verify', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-creds-'));
+  const credentials = join(dir, 'credentials.json');
+  writeFileSync(credentials, JSON.stringify({ credentials: [
+    { access_key_id: 'AKIAJSPOLICYOWNER001', secret_access_key: 'owner-secret', account_id: '111111111111' },
+    { access_key_id: 'AKIAJSPOLICYOTHER002', secret_access_key: 'other-secret', account_id: '222222222222' }] }));
+  const verifying = await startNimbus({ args: ['--auth', 'verify', '--credentials', credentials] });
+  const as = (accessKeyId, secretAccessKey) => new S3Client({
+    endpoint: verifying.endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey },
+    forcePathStyle: true, maxAttempts: 1 });
+  const owner = as('AKIAJSPOLICYOWNER001', 'owner-secret');
+  const other = as('AKIAJSPOLICYOTHER002', 'other-secret');
+  try {
+    const Bucket = 'js-policy';
+    await owner.send(new CreateBucketCommand({ Bucket }));
+    await owner.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'v' }));
+    const denied = await expectError(() => other.send(new GetObjectCommand({ Bucket, Key: 'k' })));
+    assert.equal(denied.name, 'AccessDenied');
+    assert.equal(denied.$metadata.httpStatusCode, 403);
+    await owner.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Principal: { AWS: '222222222222' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${Bucket}/*` },
+      { Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${Bucket}/*` }] }) }));
+    assert.equal((await bytesOf(await other.send(new GetObjectCommand({ Bucket, Key: 'k' })))).toString(), 'v');
+    const undeletable = await expectError(() => owner.send(new DeleteObjectCommand({ Bucket, Key: 'k' })));
+    assert.equal(undeletable.name, 'AccessDenied');
+  } finally {
+    owner.destroy();
+    other.destroy();
+    const code = await verifying.stop();
+    verifying.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 0);
+  }
 });

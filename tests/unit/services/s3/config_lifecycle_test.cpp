@@ -72,6 +72,32 @@ TEST(LifecycleTest, TagFiltersNeverSelectBecauseTagsAreUnknownHere) {
   EXPECT_FALSE(lifecycle_rule_selects(rule, object("a")));
 }
 
+TEST(LifecycleTest, ExpirationHeaderNamesTheEarliestMatchingRuleInAwsFormat) {
+  Json configuration = {{"Rules", Json::array({
+      {{"ID", "late rule"}, {"Status", "Enabled"}, {"Filter", {{"Prefix", ""}}}, {"Expiration", {{"Days", 30}}}},
+      {{"ID", "logs/short"}, {"Status", "Enabled"}, {"Filter", {{"Prefix", "logs/"}}}, {"Expiration", {{"Days", 3}}}},
+      {{"ID", "off"}, {"Status", "Disabled"}, {"Filter", {{"Prefix", ""}}}, {"Expiration", {{"Days", 1}}}},
+      {{"ID", "uploads"}, {"Status", "Enabled"}, {"Filter", {{"Prefix", ""}}},
+       {"AbortIncompleteMultipartUpload", {{"DaysAfterInitiation", 1}}}}})}};
+  // Written 2014-01-15 10:30 UTC: 3 days later rounded up to the next midnight is Sunday the 19th.
+  EXPECT_EQ(expiration_header(configuration, object("logs/a")),
+            "expiry-date=\"Sun, 19 Jan 2014 00:00:00 GMT\", rule-id=\"logs%2Fshort\"");
+  EXPECT_EQ(expiration_header(configuration, object("data/a")),
+            "expiry-date=\"Sat, 15 Feb 2014 00:00:00 GMT\", rule-id=\"late%20rule\"");
+  Json dated = {{"Rules", Json::array({{{"ID", "d"}, {"Status", "Enabled"}, {"Prefix", "x/"},
+                                        {"Expiration", {{"Date", kJan19 / 1000}}}}})}};
+  EXPECT_EQ(expiration_header(dated, object("x/1")), "expiry-date=\"Sun, 19 Jan 2014 00:00:00 GMT\", rule-id=\"d\"");
+  EXPECT_FALSE(expiration_header(dated, object("y/1")).has_value());
+
+  Bucket bucket;
+  Json output = Json::object();
+  describe_expiration(bucket, object("x/1"), output);
+  EXPECT_FALSE(output.contains("Expiration"));
+  bucket.configs["lifecycle"] = dated;
+  describe_expiration(bucket, object("x/1"), output);
+  EXPECT_EQ(output.value("Expiration", ""), "expiry-date=\"Sun, 19 Jan 2014 00:00:00 GMT\", rule-id=\"d\"");
+}
+
 TEST(LifecycleTest, ValidationGeneratesMissingIdsAndRejectsWhatS3Rejects) {
   Json good = {{"Rules", Json::array({{{"Status", "Enabled"}, {"Filter", {{"Prefix", ""}}},
                                        {"AbortIncompleteMultipartUpload", {{"DaysAfterInitiation", 7}}}}})}};
