@@ -1,6 +1,7 @@
 #include "storage/rocksdb_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/write_batch.h>
 #include <algorithm>
 #include <stdexcept>
@@ -59,6 +60,11 @@ RocksDbStore::RocksDbStore(const std::filesystem::path& data_dir) {
     } else {
       families_.emplace(handle->GetName(), family);
     }
+  }
+  // Flushes and compactions yield the cores to request handling: on a small machine they would
+  // otherwise take a core for tens of milliseconds and show up as request tail latency.
+  for (auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {
+    options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow).PermitUncheckedError();
   }
   committer_ = std::thread([this] { run_committer(); });
 }

@@ -27,6 +27,13 @@ void sync_folder(const fs::path& folder) {
   if (synced != 0) fail("fsync " + folder.string());
 }
 
+// Creates a body's folder (objects/ab, parts/<upload>) when missing and makes its entry in the
+// parent durable, so publishing a file later only needs to sync the file and its own folder.
+// Rare (once per folder), so it blocks the caller.
+void ensure_folder(const fs::path& folder) {
+  if (fs::create_directories(folder)) sync_folder(folder.parent_path());
+}
+
 std::string random_name() { return crypto::hex(crypto::random_bytes(16)); }
 
 }  // namespace
@@ -100,14 +107,14 @@ boost::asio::awaitable<void> ObjectFiles::publish(PendingFile& file) {
 }
 
 void ObjectFiles::prepare() {
-  fs::create_directories(root_ / "objects");
-  fs::create_directories(root_ / "parts");
+  ensure_folder(root_ / "objects");
+  ensure_folder(root_ / "parts");
   fs::remove_all(root_ / "tmp");  // earlier versions staged bodies there
 }
 
 PendingFile ObjectFiles::create(const std::string& relative) {
   auto target = path(relative);
-  fs::create_directories(target.parent_path());
+  ensure_folder(target.parent_path());
   int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) fail("create " + target.string());
   return PendingFile(fd, std::move(target), relative);
@@ -154,7 +161,7 @@ boost::asio::awaitable<bool> ObjectFiles::concatenate(PendingFile& into,
 boost::asio::awaitable<std::string> ObjectFiles::clone(std::string relative) {
   auto name = new_object_name();
   auto target = path(name);
-  fs::create_directories(target.parent_path());
+  ensure_folder(target.parent_path());
   if (::link(path(relative).c_str(), target.c_str()) == 0) {
     std::vector<std::function<void()>> sync{[folder = target.parent_path()] { sync_folder(folder); }};
     try {
