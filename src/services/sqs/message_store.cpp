@@ -32,6 +32,8 @@ void MessageStore::remove(uint64_t seq) {
 void MessageStore::set_visible_at(uint64_t seq, int64_t visible_at_ms) {
   auto* m = find(seq);
   if (!m) return;
+  received_.erase({m->visible_at_ms, seq});
+  if (m->receive_count > 0) received_.insert({visible_at_ms, seq});
   if (fifo_) {
     m->visible_at_ms = visible_at_ms;
     reindex_group(m->group_id);
@@ -98,6 +100,11 @@ MessageStore::Counts MessageStore::counts(int64_t now_ms) const {
   return counts;
 }
 
+size_t MessageStore::in_flight(int64_t now_ms) {
+  received_.erase(received_.begin(), received_.upper_bound({now_ms, kMaxSeq}));
+  return received_.size();
+}
+
 std::vector<uint64_t> MessageStore::all() const {
   std::vector<uint64_t> out;
   out.reserve(messages_.size());
@@ -110,11 +117,13 @@ void MessageStore::clear() {
   messages_.clear();
   ready_.clear();
   by_sent_.clear();
+  received_.clear();
   groups_.clear();
 }
 
 void MessageStore::index(const Message& m) {
   by_sent_.insert({m.sent_ms, m.seq});
+  if (m.receive_count > 0) received_.insert({m.visible_at_ms, m.seq});
   if (!fifo_) {
     ready_.insert({m.visible_at_ms, m.seq});
     return;
@@ -125,6 +134,7 @@ void MessageStore::index(const Message& m) {
 
 void MessageStore::unindex(const Message& m) {
   by_sent_.erase({m.sent_ms, m.seq});
+  received_.erase({m.visible_at_ms, m.seq});
   if (!fifo_) {
     ready_.erase({m.visible_at_ms, m.seq});
     return;

@@ -42,6 +42,9 @@ class MessageStore {
   std::optional<int64_t> next_ready_after(int64_t now_ms) const;
 
   Counts counts(int64_t now_ms) const;
+  // Messages in flight now (received and still invisible); amortised O(log n): entries whose
+  // visibility ran out are dropped as they are passed.
+  size_t in_flight(int64_t now_ms);
   size_t size() const { return messages_.size(); }
   bool empty() const { return messages_.empty(); }
   std::vector<uint64_t> all() const;
@@ -61,6 +64,8 @@ class MessageStore {
   // Standard: (visible_at, seq) per message. FIFO: (group ready time, head seq) per group.
   std::set<std::pair<int64_t, uint64_t>> ready_;
   std::set<std::pair<int64_t, uint64_t>> by_sent_;
+  // (visible_at, seq) of received messages; a superset of those in flight (see in_flight()).
+  std::set<std::pair<int64_t, uint64_t>> received_;
   std::unordered_map<std::string, Group> groups_;
 };
 

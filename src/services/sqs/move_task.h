@@ -8,7 +8,8 @@
 
 namespace nimbus::sqs {
 
-// One move task and its progress; the background worker advances RUNNING tasks.
+// One move task and its progress. Status: RUNNING -> COMPLETED | FAILED, or RUNNING ->
+// CANCELLING (CancelMessageMoveTask) -> CANCELLED (when the background worker next observes it).
 struct MoveTask {
   std::string id;
   std::string handle;  // what clients pass to CancelMessageMoveTask
@@ -21,7 +22,10 @@ struct MoveTask {
   int64_t moved = 0;
   int64_t to_move = 0;
   int64_t started_ms = 0;
-  std::string failure_reason;
+  std::string failure_reason;  // FAILED only
+
+  // RUNNING or CANCELLING: the one task a source queue may have at a time.
+  bool active() const { return status == "RUNNING" || status == "CANCELLING"; }
 
   nlohmann::json to_json() const {
     return {{"id", id},         {"handle", handle},   {"account", account},

@@ -1,5 +1,6 @@
 // Dead-letter redrive: StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask, and
-// the worker step that moves messages of RUNNING tasks at their requested rate.
+// the worker step that moves messages of RUNNING tasks at their requested rate and turns
+// CANCELLING tasks (left so by CancelMessageMoveTask until the worker's next tick) CANCELLED.
 
 #include "core/crypto.h"
 #include "core/ids.h"
@@ -33,7 +34,7 @@ Json task_json(const MoveTask& task) {
   if (task.status == "RUNNING") out["TaskHandle"] = task.handle;
   if (!task.destination_arn.empty()) out["DestinationArn"] = task.destination_arn;
   if (task.rate > 0) out["MaxNumberOfMessagesPerSecond"] = task.rate;
-  if (!task.failure_reason.empty()) out["FailureReason"] = task.failure_reason;
+  if (task.status == "FAILED") out["FailureReason"] = task.failure_reason;
   return out;
 }
 
@@ -81,7 +82,7 @@ awaitable<Json> SqsService::start_message_move_task(RequestContext& context, con
   {
     std::lock_guard lock(state_->tasks_mutex);
     for (const auto& existing : state_->tasks) {
-      if (existing.source_arn == source_arn && existing.status == "RUNNING") {
+      if (existing.source_arn == source_arn && existing.active()) {
         throw errors::invalid_parameter_value(
             "There is already a task running. Only one active task is allowed for a source queue "
             "arn at a given time.");
@@ -93,10 +94,7 @@ awaitable<Json> SqsService::start_message_move_task(RequestContext& context, con
     pending = store_.submit(std::move(batch));
   }
   co_await pending->wait();
-  {
-    std::lock_guard lock(state_->worker_mutex);
-    if (state_->worker_waiter) state_->worker_waiter->fire();
-  }
+  wake_worker();
   co_return Json{{"TaskHandle", task.handle}};
 }
 
@@ -133,7 +131,7 @@ awaitable<Json> SqsService::cancel_message_move_task(RequestContext& context, co
     if (it->status != "RUNNING") {
       throw errors::invalid_parameter_value("Only active tasks can be cancelled.");
     }
-    it->status = "CANCELLED";
+    it->status = "CANCELLING";  // the worker stops moving and marks it CANCELLED
     moved = it->moved;
     storage::WriteBatch batch;
     put_task(batch, *it);
@@ -143,12 +141,22 @@ awaitable<Json> SqsService::cancel_message_move_task(RequestContext& context, co
   co_return Json{{"ApproximateNumberOfMessagesMoved", moved}};
 }
 
+void SqsService::wake_worker() {
+  std::lock_guard lock(state_->worker_mutex);
+  if (state_->worker_waiter) state_->worker_waiter->fire();
+}
+
 void SqsService::run_move_tasks(std::vector<std::shared_ptr<storage::PendingCommit>>& pending) {
   std::vector<MoveTask> running;
   {
     std::lock_guard lock(state_->tasks_mutex);
-    for (const auto& task : state_->tasks) {
+    for (auto& task : state_->tasks) {
       if (task.status == "RUNNING") running.push_back(task);
+      if (task.status != "CANCELLING") continue;
+      task.status = "CANCELLED";
+      storage::WriteBatch batch;
+      put_task(batch, task);
+      pending.push_back(store_.submit(std::move(batch)));
     }
   }
   int64_t now = clock_.now_ms();

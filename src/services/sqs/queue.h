@@ -29,13 +29,18 @@ struct ReceiveAttempt {
   int64_t expires_ms = 0;
 };
 
+inline std::string queue_arn(const std::string& account, const std::string& region,
+                             const std::string& name) {
+  return "arn:aws:sqs:" + region + ":" + account + ":" + name;
+}
+
 // A queue; every field below `mutex` is guarded by it.
 struct Queue {
   Queue(std::string account_, std::string region_, std::string name_, bool fifo_)
       : account(std::move(account_)),
         region(std::move(region_)),
         name(std::move(name_)),
-        arn("arn:aws:sqs:" + region + ":" + account + ":" + name),
+        arn(queue_arn(account, region, name)),
         fifo(fifo_),
         messages(fifo_) {}
 

@@ -52,8 +52,21 @@ std::optional<std::string> parse_bool(std::string text) {
   return std::nullopt;
 }
 
+// Whether a dead-letter queue's (normalised) RedriveAllowPolicy lets `source_arn` name it.
+bool redrive_allowed(const std::string& allow_policy, const std::string& source_arn) {
+  if (allow_policy.empty()) return true;
+  Json policy = Json::parse(allow_policy, nullptr, false);
+  std::string permission = policy.value("redrivePermission", std::string("allowAll"));
+  if (permission != "byQueue") return permission == "allowAll";
+  for (const auto& arn : policy.value("sourceQueueArns", Json::array())) {
+    if (arn == source_arn) return true;
+  }
+  return false;
+}
+
 std::string normalize_redrive_policy(const std::string& value, bool fifo,
-                                     const QueueTypeLookup& lookup) {
+                                     const std::string& source_arn,
+                                     const DeadLetterLookup& lookup) {
   auto invalid = [&](std::string_view reason) {
     return errors::invalid_parameter("RedrivePolicy", value, reason);
   };
@@ -75,10 +88,13 @@ std::string normalize_redrive_policy(const std::string& value, bool fifo,
                   ", valid values are from 1 to 1000 both inclusive.");
   }
   std::string target = policy["deadLetterTargetArn"];
-  auto target_fifo = lookup(target);
-  if (!target_fifo) throw invalid("Dead letter target does not exist.");
-  if (*target_fifo != fifo) {
+  auto target_info = lookup(target);
+  if (!target_info) throw invalid("Dead letter target does not exist.");
+  if (target_info->fifo != fifo) {
     throw invalid("Dead-letter target must be of the same type (standard or FIFO) as the source.");
+  }
+  if (!redrive_allowed(target_info->redrive_allow_policy, source_arn)) {
+    throw invalid("Dead letter queue does not allow this source queue.");
   }
   return Json{{"deadLetterTargetArn", target}, {"maxReceiveCount", *count}}.dump();
 }
@@ -98,7 +114,10 @@ std::string normalize_redrive_allow_policy(const std::string& value) {
   }
   if (permission == "byQueue") {
     const auto it = policy.find("sourceQueueArns");
-    if (it == policy.end() || !it->is_array() || it->empty() || it->size() > 10) {
+    if (it == policy.end() || !it->is_array() || it->empty() || it->size() > 10 ||
+        !std::all_of(it->begin(), it->end(), [](const Json& arn) {
+          return arn.is_string() && parse_queue_arn(arn.get<std::string>());
+        })) {
       throw invalid("sourceQueueArns must contain 1 to 10 queue ARNs when redrivePermission is "
                     "byQueue.");
     }
@@ -141,8 +160,8 @@ std::map<std::string, std::string> default_attributes(bool fifo) {
 }
 
 std::map<std::string, std::string> validate_attributes(const Json& attributes, bool fifo,
-                                                       bool creating,
-                                                       const QueueTypeLookup& lookup) {
+                                                       bool creating, const std::string& queue_arn,
+                                                       const DeadLetterLookup& lookup) {
   std::map<std::string, std::string> out;
   if (!attributes.is_object()) return out;
   for (const auto& [name, raw] : attributes.items()) {
@@ -172,7 +191,7 @@ std::map<std::string, std::string> validate_attributes(const Json& attributes, b
       }
       out[name] = value;
     } else if (name == "RedrivePolicy") {
-      out[name] = value.empty() ? "" : normalize_redrive_policy(value, fifo, lookup);
+      out[name] = value.empty() ? "" : normalize_redrive_policy(value, fifo, queue_arn, lookup);
     } else if (name == "RedriveAllowPolicy") {
       out[name] = value.empty() ? "" : normalize_redrive_allow_policy(value);
     } else if (name == "Policy") {

@@ -20,8 +20,13 @@ using Json = nlohmann::json;
 constexpr int64_t kMaxMessageSizeLimit = 1048576;  // 1 MiB: the service-wide hard limit
 constexpr int64_t kDefaultMaxMessageSize = 262144;
 
-// Tells whether a queue ARN exists and, if so, whether it is FIFO.
-using QueueTypeLookup = std::function<std::optional<bool>(const std::string& arn)>;
+// What a RedrivePolicy needs to know about its dead-letter target.
+struct DeadLetterTargetInfo {
+  bool fifo = false;
+  std::string redrive_allow_policy;  // normalised, "" = none (allowAll)
+};
+// The target queue an ARN names, if it exists.
+using DeadLetterLookup = std::function<std::optional<DeadLetterTargetInfo>(const std::string& arn)>;
 
 // 1-80 of [A-Za-z0-9_-], FIFO names ending in ".fifo" (counted in the 80).
 bool valid_queue_name(const std::string& name, bool fifo);
@@ -29,11 +34,13 @@ bool valid_queue_name(const std::string& name, bool fifo);
 // The attributes a new queue starts with.
 std::map<std::string, std::string> default_attributes(bool fifo);
 
-// Validates and normalises attributes given to CreateQueue (`creating`) or SetQueueAttributes.
+// Validates and normalises attributes given to CreateQueue (`creating`) or SetQueueAttributes of
+// the queue `queue_arn`. A RedrivePolicy's target must exist, be of the same type and allow
+// `queue_arn` by its RedriveAllowPolicy.
 // Returns name -> normalised value; "" means "remove" (Policy, RedrivePolicy, ...).
 std::map<std::string, std::string> validate_attributes(const Json& attributes, bool fifo,
-                                                       bool creating,
-                                                       const QueueTypeLookup& lookup);
+                                                       bool creating, const std::string& queue_arn,
+                                                       const DeadLetterLookup& lookup);
 
 // Applies validated values: sets, removes "" values, keeps SSE settings consistent.
 void apply_attributes(Queue& queue, const std::map<std::string, std::string>& values);

@@ -62,6 +62,16 @@ Json page(const std::vector<std::pair<std::string, std::string>>& name_urls,
   return out;
 }
 
+// Looks RedrivePolicy targets up in `state` (locks the target queue briefly).
+DeadLetterLookup dead_letter_lookup(const SqsState& state) {
+  return [&state](const std::string& arn) -> std::optional<DeadLetterTargetInfo> {
+    auto target = state.find_by_arn(arn);
+    if (!target) return std::nullopt;
+    std::lock_guard lock(target->mutex);
+    return DeadLetterTargetInfo{target->fifo, target->attribute("RedriveAllowPolicy")};
+  };
+}
+
 std::map<std::string, std::string> parse_tags(const Json& tags) {
   std::map<std::string, std::string> out;
   for (const auto& [key, value] : tags.items()) {
@@ -88,11 +98,8 @@ awaitable<Json> SqsService::create_queue(RequestContext& context, const Json& in
              : "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in "
                "length");
   }
-  auto values = validate_attributes(
-      requested, fifo, true, [this](const std::string& arn) -> std::optional<bool> {
-        auto queue = state_->find_by_arn(arn);
-        return queue ? std::optional<bool>(queue->fifo) : std::nullopt;
-      });
+  auto arn = queue_arn(context.account_id, context.region, name);
+  auto values = validate_attributes(requested, fifo, true, arn, dead_letter_lookup(*state_));
   auto tags = parse_tags(input::object_or_empty(in, "tags"));
   if (tags.size() > kMaxTags) {
     throw errors::invalid_parameter_value("Too many tags added for queue " + name + ".");
@@ -196,12 +203,8 @@ awaitable<Json> SqsService::get_queue_attributes(RequestContext& context, const 
 awaitable<Json> SqsService::set_queue_attributes(RequestContext& context, const Json& in) {
   auto queue = queue_from_url(context, in);
   if (!in.contains("Attributes")) throw errors::missing_parameter("Attributes");
-  auto values = validate_attributes(
-      input::object_or_empty(in, "Attributes"), queue->fifo, false,
-      [this](const std::string& arn) -> std::optional<bool> {
-        auto target = state_->find_by_arn(arn);
-        return target ? std::optional<bool>(target->fifo) : std::nullopt;
-      });
+  auto values = validate_attributes(input::object_or_empty(in, "Attributes"), queue->fifo, false,
+                                    queue->arn, dead_letter_lookup(*state_));
   std::shared_ptr<storage::PendingCommit> pending;
   {
     std::lock_guard lock(queue->mutex);

@@ -51,6 +51,7 @@ struct ReceiveRequest {
   std::set<std::string> system_attributes;  // contains "All" for all
   std::vector<std::string> attribute_filters;
   std::string attempt_id;
+  bool long_poll = false;  // WaitTimeSeconds > 0: no OverLimit error, just nothing more
   QueuePtr dead_letter_queue;
   int64_t max_receive_count = 0;
 
@@ -78,6 +79,7 @@ awaitable<Json> SqsService::receive_message(RequestContext& context, const Json&
     default_wait = queue->int_attribute("ReceiveMessageWaitTimeSeconds");
   }
   int64_t wait_seconds = checked(in, "WaitTimeSeconds", 0, 20, default_wait);
+  request.long_poll = wait_seconds > 0;
   for (const char* member : {"AttributeNames", "MessageSystemAttributeNames"}) {
     for (auto& name : input::string_list(in, member)) request.system_attributes.insert(name);
   }
@@ -91,8 +93,11 @@ awaitable<Json> SqsService::receive_message(RequestContext& context, const Json&
     auto waiter = can_wait ? std::make_shared<Waiter>() : nullptr;
     int64_t next_ready_ms = kNever;
     std::shared_ptr<storage::PendingCommit> pending;
-    Json messages = try_receive(context, *queue, request, waiter, next_ready_ms, pending);
+    bool over_limit = false;
+    Json messages =
+        try_receive(context, *queue, request, waiter, next_ready_ms, pending, over_limit);
     if (pending) co_await pending->wait();
+    if (over_limit) throw errors::over_limit(limits_.max_in_flight_standard);
     if (!messages.empty() || !waiter) {
       Json out = Json::object();
       if (!messages.empty()) out["Messages"] = std::move(messages);
@@ -112,7 +117,7 @@ awaitable<Json> SqsService::receive_message(RequestContext& context, const Json&
 Json SqsService::try_receive(const RequestContext& context, Queue& queue,
                              const ReceiveRequest& request, const std::shared_ptr<Waiter>& waiter,
                              int64_t& next_ready_ms,
-                             std::shared_ptr<storage::PendingCommit>& pending) {
+                             std::shared_ptr<storage::PendingCommit>& pending, bool& over_limit) {
   Queue* dlq = request.dead_letter_queue.get();
   std::unique_lock queue_lock(queue.mutex, std::defer_lock);
   std::unique_lock<std::mutex> dlq_lock;
@@ -144,9 +149,15 @@ Json SqsService::try_receive(const RequestContext& context, Queue& queue,
 
   int64_t visibility_ms =
       request.visibility_seconds.value_or(queue.int_attribute("VisibilityTimeout")) * 1000;
+  // The in-flight quota: a standard queue's short poll fails with OverLimit; long polls and FIFO
+  // queues get no more messages than the quota leaves room for.
+  int64_t limit = queue.fifo ? limits_.max_in_flight_fifo : limits_.max_in_flight_standard;
+  int64_t room = limit - static_cast<int64_t>(queue.messages.in_flight(now));
+  size_t max = static_cast<size_t>(std::clamp<int64_t>(room, 0, request.max));
+  over_limit = max == 0 && !queue.fifo && !request.long_poll;
   std::vector<uint64_t> received;
-  while (received.size() < request.max) {
-    auto candidates = queue.messages.receivable(now, request.max - received.size());
+  while (received.size() < max) {
+    auto candidates = queue.messages.receivable(now, max - received.size());
     if (candidates.empty()) break;
     bool redriven = false;
     for (uint64_t seq : candidates) {

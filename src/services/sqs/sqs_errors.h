@@ -3,6 +3,7 @@
 // query-era code AWS still reports (x-amzn-query-error / query <Code>). Messages follow AWS's wording.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -111,6 +112,11 @@ inline AwsError resource_not_found(std::string message) {
 }
 inline AwsError over_limit(std::string message) {
   return {403, "OverLimit", std::move(message)};
+}
+// ReceiveMessage on a standard queue that has `limit` messages in flight (AWS's text unknown).
+inline AwsError over_limit(int64_t limit) {
+  return over_limit("The maximum number of in flight messages (" + std::to_string(limit) +
+                    ") is reached.");
 }
 inline AwsError invalid_id_format() {
   return {400, "InvalidIdFormat", "The specified receipt handle isn't valid for the current version."};

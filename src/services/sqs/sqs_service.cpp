@@ -13,8 +13,8 @@
 
 namespace nimbus::sqs {
 
-std::unique_ptr<Service> make_sqs_service(storage::Store& store, Clock& clock) {
-  return std::make_unique<SqsService>(store, clock);
+std::unique_ptr<Service> make_sqs_service(storage::Store& store, Clock& clock, SqsLimits limits) {
+  return std::make_unique<SqsService>(store, clock, limits);
 }
 
 namespace {
@@ -52,8 +52,8 @@ const std::unordered_map<std::string_view, SqsService::Handler>& SqsService::han
   return table;
 }
 
-SqsService::SqsService(storage::Store& store, Clock& clock)
-    : store_(store), clock_(clock), state_(std::make_shared<SqsState>()) {
+SqsService::SqsService(storage::Store& store, Clock& clock, SqsLimits limits)
+    : store_(store), clock_(clock), limits_(limits), state_(std::make_shared<SqsState>()) {
   clock_.on_advance([weak = std::weak_ptr<SqsState>(state_)] {
     if (auto state = weak.lock()) state->wake_all();
   });

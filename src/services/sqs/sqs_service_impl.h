@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "services/service.h"
+#include "services/sqs/sqs_service.h"
 #include "services/sqs/sqs_state.h"
 #include "storage/store.h"
 
@@ -26,7 +27,7 @@ using awaitable = boost::asio::awaitable<T>;
 // Amazon SQS over SqsState, write-through to the store's "sqs" space.
 class SqsService final : public Service {
  public:
-  SqsService(storage::Store& store, Clock& clock);
+  SqsService(storage::Store& store, Clock& clock, SqsLimits limits);
   ~SqsService() override;
 
   std::string_view name() const override { return "sqs"; }
@@ -83,19 +84,23 @@ class SqsService final : public Service {
   // Drops messages past retention and dedup entries past their window. Caller holds the lock.
   void expire(Queue& queue, int64_t now_ms, storage::WriteBatch& batch);
 
-  // receive_ops.cpp: one non-waiting attempt; registers `waiter` when it returns nothing.
+  // receive_ops.cpp: one non-waiting attempt; registers `waiter` when it returns nothing, sets
+  // `over_limit` when a standard queue's short poll hits the in-flight quota.
   Json try_receive(const RequestContext& context, Queue& queue, const ReceiveRequest& request,
                    const std::shared_ptr<Waiter>& waiter, int64_t& next_ready_ms,
-                   std::shared_ptr<storage::PendingCommit>& pending);
+                   std::shared_ptr<storage::PendingCommit>& pending, bool& over_limit);
 
-  // move_task_ops.cpp: advances RUNNING move tasks (called by the worker).
+  // move_task_ops.cpp: advances RUNNING move tasks and finishes CANCELLING ones (called by the
+  // worker); wake_worker() makes it run now rather than at its next tick.
   void run_move_tasks(std::vector<std::shared_ptr<storage::PendingCommit>>& pending);
+  void wake_worker();
   // sqs_service.cpp: the background worker loop.
   awaitable<void> worker();
   void sweep(std::vector<std::shared_ptr<storage::PendingCommit>>& pending);
 
   storage::Store& store_;
   Clock& clock_;
+  const SqsLimits limits_;
   std::shared_ptr<SqsState> state_;
   bool started_ = false;
   std::atomic<bool> worker_running_{false};

@@ -112,6 +112,27 @@ test('a slow move task can be cancelled and is listed as cancelled', async () =>
   assert.ok(task.ApproximateNumberOfMessagesMoved < 30);
 });
 
+test('a cancelled task is CANCELLING until the mover observes it, then CANCELLED', async () => {
+  const { dlqArn } = await deadLettered(5);
+  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+  await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
+  const seen = new Set();
+  const deadline = Date.now() + 10000;
+  let task;
+  while (Date.now() < deadline && task?.Status !== 'CANCELLED') {
+    [task] = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results;
+    seen.add(task.Status);
+    assert.equal(task.TaskHandle, undefined, 'only RUNNING tasks list their handle');
+    assert.equal(task.FailureReason, undefined);
+    assert.equal(task.ApproximateNumberOfMessagesToMove, 5);
+    assert.ok(task.ApproximateNumberOfMessagesMoved <= 5);
+  }
+  assert.equal(task.Status, 'CANCELLED');
+  assert.deepEqual([...seen].filter((s) => s !== 'CANCELLING' && s !== 'CANCELLED'), []);
+  const again = await expectError(() => sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
+  assert.equal(again.$metadata.httpStatusCode, 400);
+});
+
 test('a second move task on the same source while one runs is rejected', async () => {
   const { dlqArn } = await deadLettered(20);
   await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));

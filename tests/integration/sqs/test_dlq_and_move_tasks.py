@@ -183,3 +183,36 @@ def test_move_task_over_query_protocol_moves_dlq_messages_back_to_source(sqs, ni
     for _ in range(5):
         bodies += [m["Body"] for m in sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10).get("Messages", [])]
     assert sorted(bodies) == ["m0", "m1", "m2"]
+
+
+def test_cancelled_move_task_is_cancelling_then_cancelled(sqs, nimbus):
+    src, dlq = make_pair(sqs, 1)
+    for i in range(5):
+        sqs.send_message(QueueUrl=src, MessageBody=f"m{i}")
+    for _ in range(5):
+        sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10)
+    nimbus.advance_clock(11)
+    sqs.receive_message(QueueUrl=src)  # moves them to the DLQ
+    dlq_arn = arn_of(sqs, dlq)
+    started = raw_query(nimbus.endpoint, {"Action": "StartMessageMoveTask", "Version": "2012-11-05",
+                                          "SourceArn": dlq_arn, "MaxNumberOfMessagesPerSecond": "1"})
+    assert started.status_code == 200, started.text
+    handle = _xml_text(started, "TaskHandle")[0]
+    cancelled = raw_query(nimbus.endpoint, {"Action": "CancelMessageMoveTask", "Version": "2012-11-05",
+                                            "TaskHandle": handle})
+    assert cancelled.status_code == 200, cancelled.text
+    assert int(_xml_text(cancelled, "ApproximateNumberOfMessagesMoved")[0]) < 5
+    statuses = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and statuses[-1:] != ["CANCELLED"]:
+        listed = raw_query(nimbus.endpoint, {"Action": "ListMessageMoveTasks", "Version": "2012-11-05",
+                                             "SourceArn": dlq_arn})
+        statuses += _xml_text(listed, "Status")
+        assert _xml_text(listed, "TaskHandle") == []  # only RUNNING tasks list their handle
+        assert _xml_text(listed, "ApproximateNumberOfMessagesToMove") == ["5"]
+        time.sleep(0.02)
+    assert statuses[-1] == "CANCELLED"
+    assert set(statuses) <= {"CANCELLING", "CANCELLED"}
+    again = raw_query(nimbus.endpoint, {"Action": "CancelMessageMoveTask", "Version": "2012-11-05",
+                                        "TaskHandle": handle})
+    assert again.status_code == 400

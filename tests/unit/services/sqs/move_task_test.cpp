@@ -72,8 +72,31 @@ TEST_F(MoveTaskTest, RunningTaskCanBeCancelledOnceAndUnknownHandleIsNotFound) {
   EXPECT_EQ(error("StartMessageMoveTask", {{"SourceArn", arn("dlq")}}).code, "InvalidParameterValue");
   Json cancelled = call("CancelMessageMoveTask", {{"TaskHandle", started["TaskHandle"]}});
   EXPECT_TRUE(cancelled.contains("ApproximateNumberOfMessagesMoved"));
+  // CANCELLING until the worker's next tick (100 ms) observes it; no TaskHandle once not RUNNING.
+  Json task = latest_task();
+  EXPECT_TRUE(task["Status"] == "CANCELLING" || task["Status"] == "CANCELLED") << task;
+  EXPECT_FALSE(task.contains("TaskHandle"));
+  EXPECT_FALSE(task.contains("FailureReason"));
+  EXPECT_EQ(task["ApproximateNumberOfMessagesToMove"], 5);
+  for (int i = 0; i < 50 && latest_task()["Status"] != "CANCELLED"; ++i) std::this_thread::sleep_for(20ms);
   EXPECT_EQ(latest_task()["Status"], "CANCELLED");
+  EXPECT_EQ(error("CancelMessageMoveTask", {{"TaskHandle", started["TaskHandle"]}}).code,
+            "InvalidParameterValue");
   EXPECT_EQ(error("CancelMessageMoveTask", {{"TaskHandle", "unknown"}}).code, "ResourceNotFoundException");
+  clock_.advance(10'000);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_LE(std::stoi(attribute(source_, "ApproximateNumberOfMessages")), 1)
+      << "a cancelled task stops moving";
+}
+
+TEST_F(MoveTaskTest, CancelledTaskFreesTheSourceQueueForANewTask) {
+  fill_dead_letter_queue();
+  Json started = call("StartMessageMoveTask", {{"SourceArn", arn("dlq")}, {"MaxNumberOfMessagesPerSecond", 1}});
+  call("CancelMessageMoveTask", {{"TaskHandle", started["TaskHandle"]}});
+  for (int i = 0; i < 50 && latest_task()["Status"] != "CANCELLED"; ++i) std::this_thread::sleep_for(20ms);
+  Json restarted = call("StartMessageMoveTask", {{"SourceArn", arn("dlq")}, {"MaxNumberOfMessagesPerSecond", 1}});
+  EXPECT_NE(restarted["TaskHandle"], started["TaskHandle"]);
+  EXPECT_EQ(latest_task()["Status"], "RUNNING");
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ class SqsTest : public ::testing::Test {
     io_ = std::make_unique<boost::asio::io_context>();
     work_.emplace(io_->get_executor());
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_->run(); });
-    service_ = make_sqs_service(store_, clock_);
+    service_ = make_sqs_service(store_, clock_, limits_);
     service_->start(io_->get_executor());
   }
 
@@ -48,6 +48,12 @@ class SqsTest : public ::testing::Test {
   void restart() {
     shutdown();
     boot();
+  }
+
+  // Restarts the service (keeping the store) with other quotas.
+  void restart_with(SqsLimits limits) {
+    limits_ = limits;
+    restart();
   }
 
   static boost::asio::awaitable<Json> run(Service* service, std::string operation,
@@ -109,6 +115,7 @@ class SqsTest : public ::testing::Test {
 
   storage::MemoryStore store_;
   Clock clock_;
+  SqsLimits limits_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
