@@ -1,11 +1,13 @@
 // Starts a real nimbus process for node:test suites and gives them its endpoint and control calls.
 // The binary is build/nimbus unless NIMBUS_BIN says otherwise; nothing is built here.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
+import { before, after, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -125,6 +127,24 @@ export class NimbusServer {
 
 export async function startNimbus(options) {
   return new NimbusServer(options).start();
+}
+
+// Registers node:test hooks for a file that shares one nimbus: started before its tests, reset
+// before each, stopped (exit 0 checked) after. `server` and `sqs` are set once it is up.
+export function useSharedNimbus() {
+  const shared = { server: undefined, sqs: undefined };
+  before(async () => {
+    shared.server = await startNimbus();
+    shared.sqs = shared.server.client();
+  });
+  after(async () => {
+    shared.sqs?.destroy();
+    const code = await shared.server?.stop();
+    shared.server?.cleanup();
+    assert.equal(code, 0);
+  });
+  beforeEach(async () => { await shared.server.reset(); });
+  return shared;
 }
 
 export function uniqueName(prefix = 'q') {

@@ -1,34 +1,21 @@
 // Error shapes as the v3 SDK surfaces them on the JSON protocol: the modeled name (err.name) and the
 // query-compatible code from x-amzn-query-error (err.Code).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand, DeleteMessageCommand,
   DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, PurgeQueueCommand, QueueDoesNotExist,
   ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { expectError, startNimbus, uniqueName } from '../helpers/server.mjs';
+import { expectError, useSharedNimbus, uniqueName } from '../helpers/server.mjs';
 
-let server;
-let sqs;
-
-before(async () => {
-  server = await startNimbus();
-  sqs = server.client();
-});
-after(async () => {
-  sqs?.destroy();
-  const code = await server?.stop();
-  server?.cleanup();
-  assert.equal(code, 0);
-});
-beforeEach(async () => { await server.reset(); });
+const nimbus = useSharedNimbus();
 
 const newQueue = async (attrs, name = uniqueName()) =>
-  (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attrs }))).QueueUrl;
+  (await nimbus.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attrs }))).QueueUrl;
 
 test('missing queue is QueueDoesNotExist with the NonExistentQueue query code', async () => {
-  const err = await expectError(() => sqs.send(new GetQueueUrlCommand({ QueueName: uniqueName('nope') })));
+  const err = await expectError(() => nimbus.sqs.send(new GetQueueUrlCommand({ QueueName: uniqueName('nope') })));
   assert.ok(err instanceof QueueDoesNotExist, `got ${err.name}`);
   assert.equal(err.name, 'QueueDoesNotExist');
   assert.equal(err.Code, 'AWS.SimpleQueueService.NonExistentQueue');
@@ -41,14 +28,14 @@ test('missing queue is QueueDoesNotExist with the NonExistentQueue query code', 
 
 test('operations on a deleted queue are QueueDoesNotExist', async () => {
   const url = await newQueue();
-  await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+  await nimbus.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
   for (const cmd of [
     new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }),
     new ReceiveMessageCommand({ QueueUrl: url }),
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
     new PurgeQueueCommand({ QueueUrl: url }),
   ]) {
-    const err = await expectError(() => sqs.send(cmd));
+    const err = await expectError(() => nimbus.sqs.send(cmd));
     assert.equal(err.name, 'QueueDoesNotExist', cmd.constructor.name);
     assert.equal(err.Code, 'AWS.SimpleQueueService.NonExistentQueue');
   }
@@ -65,18 +52,18 @@ test('create with different attributes is QueueNameExists / QueueAlreadyExists',
 test('recreating within 60 s is QueueDeletedRecently', async () => {
   const name = uniqueName();
   const url = await newQueue(undefined, name);
-  await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+  await nimbus.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
   const err = await expectError(() => newQueue(undefined, name));
   assert.equal(err.name, 'QueueDeletedRecently');
   assert.equal(err.Code, 'AWS.SimpleQueueService.QueueDeletedRecently');
-  await server.advanceClock(61);
+  await nimbus.server.advanceClock(61);
   assert.equal(await newQueue(undefined, name), url);
 });
 
 test('second purge within 60 s is PurgeQueueInProgress (403)', async () => {
   const url = await newQueue();
-  await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
-  const err = await expectError(() => sqs.send(new PurgeQueueCommand({ QueueUrl: url })));
+  await nimbus.sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+  const err = await expectError(() => nimbus.sqs.send(new PurgeQueueCommand({ QueueUrl: url })));
   assert.equal(err.name, 'PurgeQueueInProgress');
   assert.equal(err.Code, 'AWS.SimpleQueueService.PurgeQueueInProgress');
   assert.equal(err.$metadata.httpStatusCode, 403);
@@ -84,18 +71,18 @@ test('second purge within 60 s is PurgeQueueInProgress (403)', async () => {
 
 test('batch rule violations have their own error names', async () => {
   const url = await newQueue();
-  const tooMany = await expectError(() => sqs.send(new SendMessageBatchCommand({
+  const tooMany = await expectError(() => nimbus.sqs.send(new SendMessageBatchCommand({
     QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })),
   })));
   assert.equal(tooMany.name, 'TooManyEntriesInBatchRequest');
   assert.equal(tooMany.Code, 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest');
-  const dup = await expectError(() => sqs.send(new SendMessageBatchCommand({
+  const dup = await expectError(() => nimbus.sqs.send(new SendMessageBatchCommand({
     QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'x' }, { Id: 'a', MessageBody: 'y' }],
   })));
   assert.equal(dup.name, 'BatchEntryIdsNotDistinct');
-  const empty = await expectError(() => sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [] })));
+  const empty = await expectError(() => nimbus.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [] })));
   assert.equal(empty.name, 'EmptyBatchRequest');
-  const badId = await expectError(() => sqs.send(new SendMessageBatchCommand({
+  const badId = await expectError(() => nimbus.sqs.send(new SendMessageBatchCommand({
     QueueUrl: url, Entries: [{ Id: 'no spaces allowed', MessageBody: 'x' }],
   })));
   assert.equal(badId.name, 'InvalidBatchEntryId');
@@ -103,16 +90,16 @@ test('batch rule violations have their own error names', async () => {
 
 test('bad receipt handle is ReceiptHandleIsInvalid', async () => {
   const url = await newQueue();
-  const err = await expectError(() => sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: 'junk' })));
+  const err = await expectError(() => nimbus.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: 'junk' })));
   assert.equal(err.name, 'ReceiptHandleIsInvalid');
 });
 
 test('changing visibility of a message no longer in flight is MessageNotInflight', async () => {
   const url = await newQueue();
-  await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
-  const [m] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 5 }))).Messages;
-  await server.advanceClock(6);
-  const err = await expectError(() => sqs.send(new ChangeMessageVisibilityCommand({
+  await nimbus.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
+  const [m] = (await nimbus.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 5 }))).Messages;
+  await nimbus.server.advanceClock(6);
+  const err = await expectError(() => nimbus.sqs.send(new ChangeMessageVisibilityCommand({
     QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 10,
   })));
   assert.equal(err.name, 'MessageNotInflight');
@@ -121,18 +108,18 @@ test('changing visibility of a message no longer in flight is MessageNotInflight
 
 test('unknown attribute name is InvalidAttributeName', async () => {
   const url = await newQueue();
-  const err = await expectError(() => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Nope'] })));
+  const err = await expectError(() => nimbus.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Nope'] })));
   assert.equal(err.name, 'InvalidAttributeName');
 });
 
 test('invalid message contents are InvalidMessageContents', async () => {
   const url = await newQueue();
-  const err = await expectError(() => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'a\u0000b' })));
+  const err = await expectError(() => nimbus.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'a\u0000b' })));
   assert.equal(err.name, 'InvalidMessageContents');
 });
 
 test('raw JSON error responses carry __type and x-amzn-query-error', async () => {
-  const res = await fetch(`${server.endpoint}/`, {
+  const res = await fetch(`${nimbus.server.endpoint}/`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-amz-json-1.0',
@@ -151,7 +138,7 @@ test('raw JSON error responses carry __type and x-amzn-query-error', async () =>
 
 test('the server keeps serving after a burst of failing calls', async () => {
   await Promise.all(Array.from({ length: 50 }, () =>
-    expectError(() => sqs.send(new GetQueueUrlCommand({ QueueName: uniqueName('none') })))));
-  const health = await server.health();
+    expectError(() => nimbus.sqs.send(new GetQueueUrlCommand({ QueueName: uniqueName('none') })))));
+  const health = await nimbus.server.health();
   assert.equal(health.services.sqs, 'running');
 });

@@ -1,36 +1,23 @@
 // Dead-letter redrive with StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (JSON protocol).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CancelMessageMoveTaskCommand, CreateQueueCommand, GetQueueAttributesCommand, ListMessageMoveTasksCommand,
   ReceiveMessageCommand, SendMessageBatchCommand, StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { expectError, startNimbus, uniqueName } from '../helpers/server.mjs';
+import { expectError, useSharedNimbus, uniqueName } from '../helpers/server.mjs';
 
-let server;
-let sqs;
-
-before(async () => {
-  server = await startNimbus();
-  sqs = server.client();
-});
-after(async () => {
-  sqs?.destroy();
-  const code = await server?.stop();
-  server?.cleanup();
-  assert.equal(code, 0);
-});
-beforeEach(async () => { await server.reset(); });
+const nimbus = useSharedNimbus();
 
 async function arnOf(url) {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await nimbus.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
   return Attributes.QueueArn;
 }
 
 // A source queue whose n messages have all been dead-lettered into its DLQ.
 async function deadLettered(n) {
-  const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dlq') }))).QueueUrl;
-  const src = (await sqs.send(new CreateQueueCommand({
+  const dlq = (await nimbus.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dlq') }))).QueueUrl;
+  const src = (await nimbus.sqs.send(new CreateQueueCommand({
     QueueName: uniqueName('src'),
     Attributes: {
       VisibilityTimeout: '5',
@@ -38,21 +25,21 @@ async function deadLettered(n) {
     },
   }))).QueueUrl;
   for (let i = 0; i < n; i += 10) {
-    await sqs.send(new SendMessageBatchCommand({
+    await nimbus.sqs.send(new SendMessageBatchCommand({
       QueueUrl: src,
       Entries: Array.from({ length: Math.min(10, n - i) }, (_, k) => ({ Id: `e${k}`, MessageBody: `m${i + k}` })),
     }));
   }
   let received = 0;
   for (let tries = 0; received < n && tries < n; tries++) {
-    received += ((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }))).Messages ?? []).length;
+    received += ((await nimbus.sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }))).Messages ?? []).length;
   }
   assert.equal(received, n);
-  await server.advanceClock(6);
+  await nimbus.server.advanceClock(6);
   for (let tries = 0; tries < 5; tries++) {
-    await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 })); // moves them to the DLQ
+    await nimbus.sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 })); // moves them to the DLQ
   }
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes } = await nimbus.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['ApproximateNumberOfMessages'] }));
   assert.equal(Attributes.ApproximateNumberOfMessages, String(n));
   return { src, dlq, srcArn: await arnOf(src), dlqArn: await arnOf(dlq) };
 }
@@ -61,7 +48,7 @@ async function waitForStatus(sourceArn, wanted, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
   let results;
   while (Date.now() < deadline) {
-    ({ Results: results } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn })));
+    ({ Results: results } = await nimbus.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn })));
     if (results?.[0] && wanted.includes(results[0].Status)) return results[0];
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -71,7 +58,7 @@ async function waitForStatus(sourceArn, wanted, timeoutMs = 15000) {
 async function drain(url) {
   const bodies = [];
   for (let i = 0; i < 20; i++) {
-    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
+    const r = await nimbus.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
     if (!r.Messages) break;
     bodies.push(...r.Messages.map((m) => m.Body));
   }
@@ -80,7 +67,7 @@ async function drain(url) {
 
 test('move task without destination returns DLQ messages to their source queue', async () => {
   const { src, dlq, dlqArn } = await deadLettered(5);
-  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+  const { TaskHandle } = await nimbus.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
   assert.ok(TaskHandle);
   const task = await waitForStatus(dlqArn, ['COMPLETED']);
   assert.equal(task.ApproximateNumberOfMessagesMoved, 5);
@@ -93,9 +80,9 @@ test('move task without destination returns DLQ messages to their source queue',
 
 test('move task with a destination moves messages there', async () => {
   const { dlqArn } = await deadLettered(3);
-  const dest = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dest') }))).QueueUrl;
+  const dest = (await nimbus.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dest') }))).QueueUrl;
   const destArn = await arnOf(dest);
-  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: destArn }));
+  await nimbus.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: destArn }));
   const task = await waitForStatus(dlqArn, ['COMPLETED']);
   assert.equal(task.DestinationArn, destArn);
   assert.deepEqual(await drain(dest), ['m0', 'm1', 'm2']);
@@ -103,10 +90,10 @@ test('move task with a destination moves messages there', async () => {
 
 test('a slow move task can be cancelled and is listed as cancelled', async () => {
   const { dlqArn } = await deadLettered(30);
-  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+  const { TaskHandle } = await nimbus.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
   const running = await waitForStatus(dlqArn, ['RUNNING']);
   assert.equal(running.MaxNumberOfMessagesPerSecond, 1);
-  const cancelled = await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
+  const cancelled = await nimbus.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
   assert.ok(cancelled.ApproximateNumberOfMessagesMoved < 30);
   const task = await waitForStatus(dlqArn, ['CANCELLED']);
   assert.ok(task.ApproximateNumberOfMessagesMoved < 30);
@@ -114,13 +101,13 @@ test('a slow move task can be cancelled and is listed as cancelled', async () =>
 
 test('a cancelled task is CANCELLING until the mover observes it, then CANCELLED', async () => {
   const { dlqArn } = await deadLettered(5);
-  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
-  await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
+  const { TaskHandle } = await nimbus.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+  await nimbus.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
   const seen = new Set();
   const deadline = Date.now() + 10000;
   let task;
   while (Date.now() < deadline && task?.Status !== 'CANCELLED') {
-    [task] = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results;
+    [task] = (await nimbus.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results;
     seen.add(task.Status);
     assert.equal(task.TaskHandle, undefined, 'only RUNNING tasks list their handle');
     assert.equal(task.FailureReason, undefined);
@@ -129,41 +116,41 @@ test('a cancelled task is CANCELLING until the mover observes it, then CANCELLED
   }
   assert.equal(task.Status, 'CANCELLED');
   assert.deepEqual([...seen].filter((s) => s !== 'CANCELLING' && s !== 'CANCELLED'), []);
-  const again = await expectError(() => sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
+  const again = await expectError(() => nimbus.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
   assert.equal(again.$metadata.httpStatusCode, 400);
 });
 
 test('a second move task on the same source while one runs is rejected', async () => {
   const { dlqArn } = await deadLettered(20);
-  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
-  const err = await expectError(() => sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })));
+  await nimbus.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+  const err = await expectError(() => nimbus.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })));
   assert.equal(err.$metadata.httpStatusCode, 400);
-  const { Results } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
-  await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: Results[0].TaskHandle }));
+  const { Results } = await nimbus.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+  await nimbus.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: Results[0].TaskHandle }));
 });
 
 test('move task from a queue that is not a dead-letter queue is rejected', async () => {
-  const plain = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('plain') }))).QueueUrl;
+  const plain = (await nimbus.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('plain') }))).QueueUrl;
   const plainArn = await arnOf(plain);
-  const err = await expectError(() => sqs.send(new StartMessageMoveTaskCommand({ SourceArn: plainArn })));
+  const err = await expectError(() => nimbus.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: plainArn })));
   assert.equal(err.$metadata.httpStatusCode, 400);
   assert.ok(['InvalidParameterValue', 'UnsupportedOperation'].includes(err.name), err.name);
 });
 
 test('move task from a missing queue is ResourceNotFoundException', async () => {
-  const err = await expectError(() => sqs.send(new StartMessageMoveTaskCommand({
+  const err = await expectError(() => nimbus.sqs.send(new StartMessageMoveTaskCommand({
     SourceArn: 'arn:aws:sqs:us-east-1:000000000000:no-such-dlq',
   })));
   assert.equal(err.name, 'ResourceNotFoundException');
 });
 
 test('cancelling an unknown task handle is rejected', async () => {
-  const err = await expectError(() => sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: 'bm90LWEtaGFuZGxl' })));
+  const err = await expectError(() => nimbus.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: 'bm90LWEtaGFuZGxl' })));
   assert.ok(['ResourceNotFoundException', 'InvalidParameterValue'].includes(err.name), err.name);
 });
 
 test('ListMessageMoveTasks on a DLQ without tasks lists nothing', async () => {
   const { dlqArn } = await deadLettered(1);
-  const { Results } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+  const { Results } = await nimbus.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
   assert.deepEqual(Results ?? [], []);
 });

@@ -1,29 +1,16 @@
 // RedriveAllowPolicy on a dead-letter queue over the JSON protocol: which source queues may name it.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { expectError, startNimbus, uniqueName } from '../helpers/server.mjs';
+import { expectError, useSharedNimbus, uniqueName } from '../helpers/server.mjs';
 
-let server;
-let sqs;
-
-before(async () => {
-  server = await startNimbus();
-  sqs = server.client();
-});
-after(async () => {
-  sqs?.destroy();
-  const code = await server?.stop();
-  server?.cleanup();
-  assert.equal(code, 0);
-});
-beforeEach(async () => { await server.reset(); });
+const nimbus = useSharedNimbus();
 
 const arnOf = (name) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 const redriveTo = (dlqArn, maxReceiveCount = 3) => JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount });
 
 async function newQueue(name, attributes) {
-  return (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl;
+  return (await nimbus.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl;
 }
 
 test('a denyAll dead-letter queue rejects every source queue', async () => {
@@ -31,7 +18,7 @@ test('a denyAll dead-letter queue rejects every source queue', async () => {
   await newQueue(dlq, { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'denyAll' }) });
   const src = await newQueue(uniqueName('src'));
   const policy = redriveTo(arnOf(dlq));
-  const err = await expectError(() => sqs.send(new SetQueueAttributesCommand({
+  const err = await expectError(() => nimbus.sqs.send(new SetQueueAttributesCommand({
     QueueUrl: src, Attributes: { RedrivePolicy: policy },
   })));
   assert.equal(err.Code, 'InvalidParameterValue');
@@ -49,7 +36,7 @@ test('a byQueue dead-letter queue accepts only its listed source queues', async 
     RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [arnOf(allowed)] }),
   });
   const allowedUrl = await newQueue(allowed, { RedrivePolicy: redriveTo(arnOf(dlq)) });
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: allowedUrl, AttributeNames: ['RedrivePolicy'] }));
+  const { Attributes } = await nimbus.sqs.send(new GetQueueAttributesCommand({ QueueUrl: allowedUrl, AttributeNames: ['RedrivePolicy'] }));
   assert.equal(JSON.parse(Attributes.RedrivePolicy).deadLetterTargetArn, arnOf(dlq));
   const err = await expectError(() => newQueue(uniqueName('denied'), { RedrivePolicy: redriveTo(arnOf(dlq)) }));
   assert.equal(err.Code, 'InvalidParameterValue');
@@ -65,7 +52,7 @@ test('malformed RedriveAllowPolicy values are InvalidParameterValue', async () =
     JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: eleven }),
     JSON.stringify({ redrivePermission: 'allowAll', sourceQueueArns: [arnOf('q')] }),
   ]) {
-    const err = await expectError(() => sqs.send(new SetQueueAttributesCommand({
+    const err = await expectError(() => nimbus.sqs.send(new SetQueueAttributesCommand({
       QueueUrl: q, Attributes: { RedriveAllowPolicy: policy },
     })));
     assert.equal(err.Code, 'InvalidParameterValue', policy);
@@ -80,10 +67,10 @@ test('RedrivePolicy needs an existing dead-letter queue of the same type and max
   await newQueue(dlq);
   for (const policy of [redriveTo(arnOf('missing')), redriveTo(arnOf(fifoDlq)), redriveTo(arnOf(dlq), 0),
     redriveTo(arnOf(dlq), 1001)]) {
-    const err = await expectError(() => sqs.send(new SetQueueAttributesCommand({
+    const err = await expectError(() => nimbus.sqs.send(new SetQueueAttributesCommand({
       QueueUrl: src, Attributes: { RedrivePolicy: policy },
     })));
     assert.equal(err.Code, 'InvalidParameterValue', policy);
   }
-  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: src, Attributes: { RedrivePolicy: redriveTo(arnOf(dlq), 1000) } }));
+  await nimbus.sqs.send(new SetQueueAttributesCommand({ QueueUrl: src, Attributes: { RedrivePolicy: redriveTo(arnOf(dlq), 1000) } }));
 });
