@@ -86,13 +86,14 @@ bool StreamBodyReader::done() const {
   return length ? bytes_read_ == *length : parser_.is_done();
 }
 
+asio::awaitable<void> StreamBodyReader::answer_expectation() {
+  if (continue_sent_ || !wants_continue(parser_.get())) co_return;
+  continue_sent_ = true;
+  co_await send_continue(stream_, parser_.get().version());
+}
+
 asio::awaitable<size_t> StreamBodyReader::read_some(std::span<char> out) {
-  if (!continue_sent_) {
-    continue_sent_ = true;
-    if (wants_continue(parser_.get()) && !done()) {
-      co_await send_continue(stream_, parser_.get().version());
-    }
-  }
+  if (!done()) co_await answer_expectation();
   if (auto length = fixed_length()) {
     // A Content-Length body needs no parsing: the bytes buffered behind the header, then reads
     // straight into `out` (one copy, as large as the caller's block).
@@ -126,7 +127,7 @@ asio::awaitable<size_t> StreamBodyReader::read_some(std::span<char> out) {
 }
 
 asio::awaitable<bool> write_file_reply(beast::tcp_stream& stream, const http::response_header<>& header,
-                                       const FileRange& range) {
+                                       const BodyRange& range) {
   http::response<http::buffer_body> response{header};
   response.set(http::field::content_length, std::to_string(range.length));
   response.body().data = nullptr;

@@ -39,6 +39,10 @@ class StreamBodyReader final : public BodyReader {
   std::optional<uint64_t> content_length() const override;
   uint64_t bytes_read() const override { return bytes_read_; }
   bool done() const override;
+  // Sends the `100 Continue` an `Expect: 100-continue` waits for, once: on the first read, or
+  // before the answer to a request whose (empty) body was never read. Without it botocore, which
+  // takes the final status in place of the 100, misreads the next response on the connection.
+  asio::awaitable<void> answer_expectation();
 
  private:
   // Content-Length of a body that is not chunked: read without the parser.
@@ -53,6 +57,6 @@ class StreamBodyReader final : public BodyReader {
 
 // Writes `header` then `range` of the file, in chunks; false if the connection failed.
 asio::awaitable<bool> write_file_reply(beast::tcp_stream& stream, const http::response_header<>& header,
-                                       const FileRange& range);
+                                       const BodyRange& range);
 
 }  // namespace nimbus::http_server

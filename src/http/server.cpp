@@ -124,6 +124,7 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> connection) 
         stream.expires_never();
         reply = co_await handler_.handle_streamed(head, reader, connection->client_ip);
         body_consumed = reader.done();
+        if (body_consumed) co_await reader.answer_expectation();
       } else {
         auto outcome = co_await read_buffered(stream, buffer, std::move(head_parser), limits_);
         if (outcome.closed) break;
@@ -154,6 +155,13 @@ asio::awaitable<bool> HttpServer::write_reply(Connection& connection, Reply& rep
   auto& stream = connection.stream;
   beast::error_code ec;
   stream.expires_after(limits_.idle_timeout);
+  if (reply.file && reply.file->bytes) {
+    // Bytes in memory go out with the header in one write, like any small answer.
+    const auto& range = *reply.file;
+    reply.message.body().assign(*range.bytes, static_cast<size_t>(range.offset), static_cast<size_t>(range.length));
+    reply.message.content_length(range.length);
+    reply.file.reset();
+  }
   if (!reply.file) {
     // A handler that set Content-Length itself (HEAD answers) keeps it.
     if (reply.message.find(http::field::content_length) == reply.message.end()) {

@@ -1,6 +1,6 @@
 #pragma once
 // Large bodies without holding them in memory: a reader a handler pulls request-body bytes from,
-// and a file range a reply's body is streamed from (S3 objects).
+// and a body range a reply's body is streamed from (S3 objects: a file, or a small body's bytes).
 
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 
 namespace nimbus::http_server {
 
@@ -42,17 +43,19 @@ class OpenFile {
   int fd_;
 };
 
-struct FileRange {
+// [offset, offset + length) of a file, or of `bytes` when set (a small body kept in memory).
+struct BodyRange {
   std::shared_ptr<OpenFile> file;
   uint64_t offset = 0;
   uint64_t length = 0;
+  std::shared_ptr<const std::string> bytes;
 };
 
-// An answer: status, headers and a small body, or a body streamed from a file range (the
+// An answer: status, headers and a small body, or a body streamed from a body range (the
 // server then sets Content-Length to the range's length).
 struct Reply {
   boost::beast::http::response<boost::beast::http::string_body> message;
-  std::optional<FileRange> file;
+  std::optional<BodyRange> file;
 };
 
 }  // namespace nimbus::http_server

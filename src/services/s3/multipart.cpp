@@ -1,9 +1,6 @@
 // Multipart uploads: CreateMultipartUpload, UploadPart, UploadPartCopy, AbortMultipartUpload,
 // ListParts (CompleteMultipartUpload is in multipart_complete.cpp).
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "core/crypto.h"
 #include "services/s3/bucket_names.h"
 #include "services/s3/object_http.h"
@@ -75,9 +72,9 @@ awaitable<S3Result> ObjectOperations::store_part(S3Call& call, const UploadRecor
   part.etag = quoted_etag(staged.md5);
   part.last_modified_ms = environment_.clock.now_ms();
   if (algorithm && staged.checksum) part.checksums[std::string(algorithm_name(*algorithm))] = crypto::base64_encode(*staged.checksum);
-  part.file = staged.file.name();
+  part.file = staged.name;
   try {
-    co_await files_.publish(staged.file);
+    co_await publish(staged);
   } catch (const std::system_error&) {
     // An Abort racing the upload removed the part's folder.
     if (!records_.get(record_keys::upload(call.bucket, call.key, upload.upload_id))) {
@@ -121,8 +118,9 @@ awaitable<S3Result> ObjectOperations::upload_part(S3Call& call) {
   if (!request.length()) throw errors::missing_content_length();
   auto algorithm = request.algorithm();
   if (!algorithm && !upload.checksum_algorithm.empty()) algorithm = parse_checksum_algorithm(upload.checksum_algorithm);
-  const std::string name = files_.new_part_name(upload.upload_id, number);
-  auto staged = co_await stage(name, request.reader(), request.length(), request.content_sha256().has_value(), algorithm);
+  auto target = file_body(files_.new_part_name(upload.upload_id, number));
+  auto staged = co_await stage(std::move(target), request.reader(), request.length(),
+                               request.content_sha256().has_value(), algorithm);
   request.verify(staged.md5, staged.sha256, staged.checksum);
   co_return co_await store_part(call, upload, number, std::move(staged), algorithm);
 }
@@ -156,26 +154,17 @@ awaitable<S3Result> ObjectOperations::upload_part_copy(S3Call& call) {
       throw invalid;
     }
   }
-  int fd = ::open(files_.path(source.file).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw errors::no_such_key(source_ref.key);
-  StagedBody staged{files_.create(files_.new_part_name(upload.upload_id, number))};
+  auto source_body = open_body(source);
+  if (!source_body) throw errors::no_such_key(source_ref.key);
+  source_body->offset = range.start;
+  source_body->length = range.length;
+  auto staged = file_body(files_.new_part_name(upload.upload_id, number));
   auto md5 = make_md5();
-  std::vector<char> block(256 * 1024);
-  uint64_t offset = range.start;
-  uint64_t left = range.length;
-  while (left > 0) {
-    auto n = ::pread(fd, block.data(), std::min<uint64_t>(left, block.size()), static_cast<off_t>(offset));
-    if (n <= 0) {
-      ::close(fd);
-      throw errors::no_such_key(source_ref.key);
-    }
-    std::string_view data(block.data(), static_cast<size_t>(n));
-    staged.file.write(data);
+  bool complete = ObjectFiles::read_range(*source_body, [&](std::string_view data) {
+    staged.file->write(data);
     md5->update(data);
-    offset += static_cast<uint64_t>(n);
-    left -= static_cast<uint64_t>(n);
-  }
-  ::close(fd);
+  });
+  if (!complete) throw errors::no_such_key(source_ref.key);
   staged.size = range.length;
   staged.md5 = md5->digest();
   auto result = co_await store_part(call, upload, number, std::move(staged), std::nullopt);

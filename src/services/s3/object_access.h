@@ -23,7 +23,7 @@ class ObjectAccess {
   // The current version of an object; nullopt if absent or a delete marker.
   virtual std::optional<ObjectSummary> head(const Bucket& bucket, std::string_view key) = 0;
   // The current version and its whole body, ready to stream; nullopt if absent.
-  virtual std::optional<std::pair<ObjectSummary, http_server::FileRange>> open(const Bucket& bucket,
+  virtual std::optional<std::pair<ObjectSummary, http_server::BodyRange>> open(const Bucket& bucket,
                                                                               std::string_view key) = 0;
   // Stores an object from a stream of exactly `length` bytes (or to its end when nullopt), as
   // PutObject does (versioning, durability, ObjectCreated:Post/Put events with `event_name`).

@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <functional>
 #include <system_error>
 #include <vector>
 
 #include "core/crypto.h"
+#include "services/s3/object_records.h"
 
 namespace nimbus::s3 {
 namespace fs = std::filesystem;
@@ -129,10 +131,29 @@ std::string ObjectFiles::new_part_name(std::string_view upload_id, int part_numb
   return "parts/" + std::string(upload_id) + "/" + std::to_string(part_number) + "-" + random_name();
 }
 
-std::optional<http_server::FileRange> ObjectFiles::open(std::string_view relative, uint64_t length) const {
+std::optional<http_server::BodyRange> ObjectFiles::open(std::string_view relative, uint64_t length) const {
   int fd = ::open(path(relative).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  return http_server::FileRange{std::make_shared<http_server::OpenFile>(fd), 0, length};
+  return http_server::BodyRange{std::make_shared<http_server::OpenFile>(fd), 0, length};
+}
+
+bool ObjectFiles::read_range(const http_server::BodyRange& range, const std::function<void(std::string_view)>& consume) {
+  if (range.bytes) {
+    consume(std::string_view(*range.bytes).substr(static_cast<size_t>(range.offset), static_cast<size_t>(range.length)));
+    return true;
+  }
+  std::vector<char> block(static_cast<size_t>(std::clamp<uint64_t>(range.length, 1, kReadBlockBytes)));
+  uint64_t offset = range.offset;
+  uint64_t left = range.length;
+  while (left > 0) {
+    auto n = ::pread(range.file->fd(), block.data(), std::min<uint64_t>(left, block.size()), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    consume(std::string_view(block.data(), static_cast<size_t>(n)));
+    offset += static_cast<uint64_t>(n);
+    left -= static_cast<uint64_t>(n);
+  }
+  return true;
 }
 
 boost::asio::awaitable<bool> ObjectFiles::concatenate(PendingFile& into,
@@ -189,7 +210,8 @@ boost::asio::awaitable<std::string> ObjectFiles::clone(std::string relative) {
 }
 
 void ObjectFiles::remove(std::string_view relative) const noexcept {
-  if (!relative.empty()) ::unlink(path(relative).c_str());
+  // Inline bodies are not files: they go with their records' batches.
+  if (!relative.empty() && !is_inline_body(relative)) ::unlink(path(relative).c_str());
 }
 
 void ObjectFiles::remove_upload(std::string_view upload_id) const noexcept {

@@ -64,7 +64,10 @@ class ObjectFiles {
   std::filesystem::path path(std::string_view relative) const { return root_ / std::string(relative); }
 
   // The whole file (`length` bytes) opened read-only; nullopt if it is gone.
-  std::optional<http_server::FileRange> open(std::string_view relative, uint64_t length) const;
+  std::optional<http_server::BodyRange> open(std::string_view relative, uint64_t length) const;
+  // Hands the range's bytes (a file's or in-memory ones) to `consume` block by block; false if
+  // the file ends early.
+  static bool read_range(const http_server::BodyRange& range, const std::function<void(std::string_view)>& consume);
   // Appends each (relative name, length) file to `into`, on the blocking pool (a multipart
   // Complete copies gigabytes); false if one is missing.
   boost::asio::awaitable<bool> concatenate(PendingFile& into, std::vector<std::pair<std::string, uint64_t>> sources);
@@ -81,6 +84,7 @@ class ObjectFiles {
   // File-system work that may block for long (syncs, multipart concatenation) runs here; enough
   // threads for the two syncs (file, folder) of each of 8 concurrent writes.
   static constexpr size_t kDiskThreads = 16;
+  static constexpr uint64_t kReadBlockBytes = 256 * 1024;
 
   std::filesystem::path root_;
   BlockingPool disk_pool_;

@@ -87,13 +87,13 @@ awaitable<S3Result> ObjectOperations::read_object(S3Call& call, bool with_body) 
     if (auto it = call.input.find(query); it != call.input.end()) out[member] = *it;
   }
   if (with_body) {
-    auto file = files_.open(record.file, record.size);
-    if (!file) throw errors::no_such_key(call.key);  // replaced while we read the record
+    auto body = open_body(record);
+    if (!body) throw errors::no_such_key(call.key);  // replaced while we read the record
     if (range) {
-      file->offset = range->start;
-      file->length = range->length;
+      body->offset = range->start;
+      body->length = range->length;
     }
-    result.body = std::move(file);
+    result.body = std::move(body);
     ++gets_;
   } else {
     // HEAD: the length is the object's, sent without a body.
@@ -108,13 +108,13 @@ std::optional<ObjectSummary> ObjectOperations::head(const Bucket& bucket, std::s
   return record->summary(bucket.name);
 }
 
-std::optional<std::pair<ObjectSummary, http_server::FileRange>> ObjectOperations::open(const Bucket& bucket,
+std::optional<std::pair<ObjectSummary, http_server::BodyRange>> ObjectOperations::open(const Bucket& bucket,
                                                                                       std::string_view key) {
   auto record = current(bucket.name, key);
   if (!record || record->delete_marker) return std::nullopt;
-  auto file = files_.open(record->file, record->size);
-  if (!file) return std::nullopt;
-  return std::make_pair(record->summary(bucket.name), std::move(*file));
+  auto body = open_body(*record);
+  if (!body) return std::nullopt;
+  return std::make_pair(record->summary(bucket.name), std::move(*body));
 }
 
 }  // namespace nimbus::s3

@@ -1,7 +1,8 @@
 #pragma once
 // The object side of S3: buckets, objects, versions, listings and multipart uploads. Bodies are
-// files (ObjectFiles), records live in the store (RecordStore); a write publishes its file, then
-// commits its record, then answers. Handlers are spread over bucket_ops.cpp, object_*.cpp,
+// files (ObjectFiles) except small ones kept inline in the store; records live in the store
+// (RecordStore); a write publishes its file, then commits its record (with an inline body), then
+// answers. Handlers are spread over bucket_ops.cpp, object_*.cpp,
 // listing.cpp and multipart*.cpp.
 
 #include <atomic>
@@ -29,7 +30,7 @@ class ObjectOperations final : public ObjectAccess {
   Json health() const;
 
   std::optional<ObjectSummary> head(const Bucket& bucket, std::string_view key) override;
-  std::optional<std::pair<ObjectSummary, http_server::FileRange>> open(const Bucket& bucket,
+  std::optional<std::pair<ObjectSummary, http_server::BodyRange>> open(const Bucket& bucket,
                                                                       std::string_view key) override;
   awaitable<ObjectSummary> put(RequestContext& context, const Bucket& bucket, std::string key,
                                http_server::BodyReader& body, std::optional<uint64_t> length,
@@ -39,10 +40,12 @@ class ObjectOperations final : public ObjectAccess {
             const std::function<bool(const ObjectSummary&)>& visit) override;
 
  private:
-  // A body written to a new (not yet published) file, with its digests (raw bytes).
+  // A received body with its digests (raw bytes): written to a new (not yet published) file, or
+  // held in memory when small enough to be stored inline (kInlineBodyLimit).
   struct StagedBody {
-    explicit StagedBody(PendingFile pending) : file(std::move(pending)) {}
-    PendingFile file;
+    std::string name;                 // what the record will name: the file's or an inline name
+    std::optional<PendingFile> file;  // unset for an inline body
+    std::string bytes;                // an inline body's bytes
     uint64_t size = 0;
     std::string md5;
     std::string sha256;
@@ -96,10 +99,15 @@ class ObjectOperations final : public ObjectAccess {
   ObjectRecord require_version(const std::string& bucket, const std::string& key, const Json& input);
   // Installs `record` as the newest version (version id per the bucket's versioning), replacing a
   // "null" version; returns it as stored once durable.
-  // `also_remove` record keys go in the same batch (a completed upload's records).
+  // `also_remove` record keys go in the same batch (a completed upload's records), and so does
+  // `inline_body`, the bytes of the record's inline body.
   awaitable<ObjectRecord> install(const std::string& bucket, ObjectRecord record,
                                   const Precondition& precondition = {},
-                                  const std::vector<std::string>& also_remove = {});
+                                  const std::vector<std::string>& also_remove = {},
+                                  std::optional<std::string> inline_body = std::nullopt);
+  // Drops a replaced or removed version's body: an inline one in `batch` (with the record), a
+  // file's name into `files` to unlink once the batch is durable.
+  static void drop_body(const std::string& name, storage::WriteBatch& batch, std::vector<std::string>& files);
   // Removes one version permanently (promoting the next newest to current).
   awaitable<std::optional<ObjectRecord>> remove_version(const std::string& bucket, const std::string& key,
                                                         const std::string& version_id);
@@ -113,9 +121,19 @@ class ObjectOperations final : public ObjectAccess {
   awaitable<void> rewrite_version(const std::string& bucket, const ObjectRecord& record);
 
   // object_put.cpp helpers
-  // Streams the body into the new file `name` (a files_.new_*_name()).
-  awaitable<StagedBody> stage(const std::string& name, http_server::BodyReader& body, std::optional<uint64_t> length,
+  // Where an object's body will go: inline when its announced length is small, else a new file.
+  StagedBody object_body(std::optional<uint64_t> length);
+  // A body going to the new file `name` (a files_.new_*_name()).
+  StagedBody file_body(const std::string& name);
+  // Streams the body into `staged` while computing its digests.
+  awaitable<StagedBody> stage(StagedBody staged, http_server::BodyReader& body, std::optional<uint64_t> length,
                               bool sha256, std::optional<ChecksumAlgorithm> algorithm);
+  // Makes a staged file durable under its name (inline bodies become durable with their record).
+  awaitable<void> publish(StagedBody& staged);
+  // What install() stores beside the record: an inline body's bytes (moved out), else nothing.
+  static std::optional<std::string> inline_bytes(StagedBody& staged);
+  // A version's whole body, from its file or the store; nullopt if it is gone.
+  std::optional<http_server::BodyRange> open_body(const ObjectRecord& record);
   std::string version_header(const Bucket& bucket, const ObjectRecord& record) const;
   // multipart.cpp helpers
   UploadRecord require_upload(const std::string& bucket, const std::string& key, const Json& input);

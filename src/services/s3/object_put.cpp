@@ -1,9 +1,7 @@
-// Writing objects: PutObject, CopyObject and ObjectAccess::put. Bodies stream into a new file
-// while their digests are computed, are verified and synced (ObjectFiles::publish), and only then
-// is the record naming the file committed.
-
-#include <fcntl.h>
-#include <unistd.h>
+// Writing objects: PutObject, CopyObject and ObjectAccess::put. Bodies stream into a new file (or,
+// when small, memory) while their digests are computed, are verified and synced
+// (ObjectFiles::publish), and only then is the record naming the file committed (an inline body
+// in the same batch).
 
 #include <algorithm>
 #include <memory>
@@ -46,25 +44,11 @@ void check_write_conditions(const Json& input, const protocol::HttpRequest& head
   }
 }
 
-// The algorithm's digest of a whole file (CopyObject with x-amz-checksum-algorithm); nullopt when
-// the file cannot be read in full.
-std::optional<std::string> file_checksum(const std::filesystem::path& path, uint64_t size,
-                                         ChecksumAlgorithm algorithm) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+// The algorithm's digest of a whole body (CopyObject with x-amz-checksum-algorithm); nullopt when
+// its file cannot be read in full.
+std::optional<std::string> body_checksum(const http_server::BodyRange& body, ChecksumAlgorithm algorithm) {
   auto hasher = make_hasher(algorithm);
-  std::vector<char> block(kBlock);
-  uint64_t offset = 0;
-  while (offset < size) {
-    auto n = ::pread(fd, block.data(), std::min<uint64_t>(size - offset, block.size()), static_cast<off_t>(offset));
-    if (n <= 0) {
-      ::close(fd);
-      return std::nullopt;
-    }
-    hasher->update(std::string_view(block.data(), static_cast<size_t>(n)));
-    offset += static_cast<uint64_t>(n);
-  }
-  ::close(fd);
+  if (!ObjectFiles::read_range(body, [&](std::string_view block) { hasher->update(block); })) return std::nullopt;
   return hasher->digest();
 }
 
@@ -75,11 +59,21 @@ std::string ObjectOperations::version_header(const Bucket& bucket, const ObjectR
   return versioning.empty() ? std::string() : record.version_id;
 }
 
-awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(const std::string& name, http_server::BodyReader& body,
+ObjectOperations::StagedBody ObjectOperations::object_body(std::optional<uint64_t> length) {
+  if (length && *length <= kInlineBodyLimit) return StagedBody{.name = new_inline_body_name()};
+  return file_body(files_.new_object_name());
+}
+
+ObjectOperations::StagedBody ObjectOperations::file_body(const std::string& name) {
+  StagedBody staged{.name = name};
+  staged.file.emplace(files_.create(name));
+  return staged;
+}
+
+awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(StagedBody staged, http_server::BodyReader& body,
                                                                 std::optional<uint64_t> length, bool sha256,
                                                                 std::optional<ChecksumAlgorithm> algorithm) {
   if (length && *length > kMaxObjectSize) throw errors::entity_too_large();
-  StagedBody staged{files_.create(name)};
   auto md5 = make_md5();
   auto payload_hash = sha256 ? make_sha256() : nullptr;
   auto checksum = algorithm ? make_hasher(*algorithm) : nullptr;
@@ -90,18 +84,40 @@ awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(const std::strin
     size_t n = co_await body.read_some(std::span<char>(block.get(), block_size));
     if (n == 0) break;
     std::string_view data(block.get(), n);
-    staged.file.write(data);
+    staged.size += n;
+    if (staged.size > kMaxObjectSize) throw errors::entity_too_large();
+    if (staged.file) {
+      staged.file->write(data);
+    } else {
+      // Inline only when the length was announced: more bytes than that is a bad body.
+      if (staged.size > *length) throw errors::incomplete_body();
+      staged.bytes.append(data);
+    }
     md5->update(data);
     if (payload_hash) payload_hash->update(data);
     if (checksum) checksum->update(data);
-    staged.size += n;
-    if (staged.size > kMaxObjectSize) throw errors::entity_too_large();
   }
   if (length && staged.size != *length) throw errors::incomplete_body();
   staged.md5 = md5->digest();
   if (payload_hash) staged.sha256 = payload_hash->digest();
   if (checksum) staged.checksum = checksum->digest();
   co_return staged;
+}
+
+std::optional<std::string> ObjectOperations::inline_bytes(StagedBody& staged) {
+  if (staged.file) return std::nullopt;
+  return std::move(staged.bytes);
+}
+
+awaitable<void> ObjectOperations::publish(StagedBody& staged) {
+  if (staged.file) co_await files_.publish(*staged.file);
+}
+
+std::optional<http_server::BodyRange> ObjectOperations::open_body(const ObjectRecord& record) {
+  if (!is_inline_body(record.file)) return files_.open(record.file, record.size);
+  auto bytes = records_.get(record_keys::inline_body(record.file));
+  if (!bytes) return std::nullopt;
+  return http_server::BodyRange{.length = bytes->size(), .bytes = std::make_shared<const std::string>(std::move(*bytes))};
 }
 
 awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
@@ -111,9 +127,9 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
   check_write_conditions(call.input, call.head, call.key, current(bucket.name, call.key));
   RequestBody request(call.head, *call.body, call.context);
   if (!request.length()) throw errors::missing_content_length();
-  const std::string name = files_.new_object_name();
-  auto staged = co_await stage(name, request.reader(), request.length(), request.content_sha256().has_value(),
-                               request.algorithm());
+  auto target = object_body(request.length());
+  auto staged = co_await stage(std::move(target), request.reader(), request.length(),
+                               request.content_sha256().has_value(), request.algorithm());
   request.verify(staged.md5, staged.sha256, staged.checksum);
 
   record.key = call.key;
@@ -125,12 +141,15 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
     record.checksums[std::string(algorithm_name(*request.algorithm()))] = crypto::base64_encode(*staged.checksum);
     record.checksum_type = "FULL_OBJECT";
   }
-  record.file = name;
-  co_await files_.publish(staged.file);
+  record.file = staged.name;
+  co_await publish(staged);
   const std::string published = record.file;
+  Precondition still_allowed = [&](const auto& latest) {
+    check_write_conditions(call.input, call.head, call.key, latest);
+  };
+  auto inline_body = inline_bytes(staged);
   try {
-    record = co_await install(bucket.name, std::move(record),
-                              [&](const auto& latest) { check_write_conditions(call.input, call.head, call.key, latest); });
+    record = co_await install(bucket.name, std::move(record), still_allowed, {}, std::move(inline_body));
   } catch (...) {
     files_.remove(published);
     throw;
@@ -192,16 +211,27 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
   record.checksum_type = source.checksum_type;
   record.part_sizes = source.part_sizes;
   record.last_modified_ms = environment_.clock.now_ms();
-  try {
-    std::string cloned = co_await files_.clone(source.file);
-    record.file = std::move(cloned);
-  } catch (const std::system_error&) {
-    throw errors::no_such_key(source_ref.key);
+  // An inline body is copied into the new record's batch; a file is linked (or copied) durably.
+  std::optional<std::string> inline_body;
+  std::optional<http_server::BodyRange> copied;
+  if (is_inline_body(source.file)) {
+    copied = open_body(source);
+    if (!copied) throw errors::no_such_key(source_ref.key);
+    record.file = new_inline_body_name();
+    inline_body = *copied->bytes;
+  } else {
+    try {
+      std::string cloned = co_await files_.clone(source.file);
+      record.file = std::move(cloned);
+    } catch (const std::system_error&) {
+      throw errors::no_such_key(source_ref.key);
+    }
   }
   const std::string published = record.file;
   if (!requested_algorithm.empty()) {
     auto algorithm = parse_checksum_algorithm(requested_algorithm);
-    auto digest = file_checksum(files_.path(record.file), record.size, *algorithm);
+    if (!copied) copied = files_.open(record.file, record.size);
+    auto digest = copied ? body_checksum(*copied, *algorithm) : std::nullopt;
     if (!digest) {
       files_.remove(published);
       throw errors::no_such_key(source_ref.key);
@@ -210,7 +240,7 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
     record.checksum_type = "FULL_OBJECT";
   }
   try {
-    record = co_await install(bucket.name, std::move(record));
+    record = co_await install(bucket.name, std::move(record), {}, {}, std::move(inline_body));
   } catch (...) {
     files_.remove(published);
     throw;
@@ -231,8 +261,8 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
 awaitable<ObjectSummary> ObjectOperations::put(RequestContext& context, const Bucket& bucket, std::string key,
                                                http_server::BodyReader& body, std::optional<uint64_t> length,
                                                PutOptions options, std::string_view event_name) {
-  const std::string name = files_.new_object_name();
-  auto staged = co_await stage(name, body, length, false, std::nullopt);
+  auto target = object_body(length);
+  auto staged = co_await stage(std::move(target), body, length, false, std::nullopt);
   if (options.content_md5) {
     auto expected = crypto::base64_decode(*options.content_md5);
     if (!expected || expected->size() != 16) throw errors::invalid_digest();
@@ -246,11 +276,12 @@ awaitable<ObjectSummary> ObjectOperations::put(RequestContext& context, const Bu
   record.size = staged.size;
   record.etag = quoted_etag(staged.md5);
   record.last_modified_ms = environment_.clock.now_ms();
-  record.file = name;
-  co_await files_.publish(staged.file);
+  record.file = staged.name;
+  co_await publish(staged);
   const std::string published = record.file;
+  auto inline_body = inline_bytes(staged);
   try {
-    record = co_await install(bucket.name, std::move(record));
+    record = co_await install(bucket.name, std::move(record), {}, {}, std::move(inline_body));
   } catch (...) {
     files_.remove(published);
     throw;

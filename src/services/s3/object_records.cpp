@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/crypto.h"
 #include "storage/key_codec.h"
 
 namespace nimbus::s3 {
@@ -164,6 +165,13 @@ PartRecord part_from_json(const Json& j) {
   return r;
 }
 
+namespace {
+constexpr std::string_view kInlinePrefix = "inline/";
+}  // namespace
+
+bool is_inline_body(std::string_view name) { return name.starts_with(kInlinePrefix); }
+std::string new_inline_body_name() { return std::string(kInlinePrefix) + crypto::hex(crypto::random_bytes(16)); }
+
 namespace record_keys {
 
 std::string escape(std::string_view part) {
@@ -201,6 +209,7 @@ std::string part(std::string_view upload_id, int part_number) {
   return out;
 }
 std::string parts_of(std::string_view upload_id) { return "p/" + keys::join({upload_id}); }
+std::string inline_body(std::string_view name) { return "b/" + std::string(name.substr(kInlinePrefix.size())); }
 
 }  // namespace record_keys
 

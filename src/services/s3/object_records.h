@@ -5,6 +5,7 @@
 //   "v/" (bucket, key) + ~sequence      -> every version, newest first
 //   "u/" (bucket, key, upload id)       -> an in-progress multipart upload
 //   "p/" (upload id) + part number      -> an uploaded part
+//   "b/" body id                        -> the bytes of a small body kept inline (see below)
 
 #include <atomic>
 #include <cstdint>
@@ -25,13 +26,22 @@ namespace nimbus::s3 {
 
 inline constexpr std::string_view kSpace = "s3";
 
+// Bodies of at most this many bytes live in the store beside their record instead of in a file:
+// the record and the bytes then become durable in one group-committed WAL write, where a file
+// costs a data sync and a folder sync of its own, and the disk's flush rate would bound small PUTs.
+// Such a body's name (ObjectRecord::file) is "inline/<id>"; it is written, replaced and removed in
+// the same batches as the records naming it, so it can neither be lost nor leak.
+inline constexpr uint64_t kInlineBodyLimit = 16 * 1024;
+bool is_inline_body(std::string_view name);
+std::string new_inline_body_name();
+
 // One version of an object (or a delete marker) and where its body lives.
 struct ObjectRecord {
   std::string key;
   std::string version_id = "null";
   uint64_t sequence = 0;  // orders versions of a key, newest highest
   bool delete_marker = false;
-  std::string file;  // relative to the files dir; "" for delete markers
+  std::string file;  // relative to the files dir, or an inline body's name; "" for delete markers
   uint64_t size = 0;
   std::string etag;  // quoted
   int64_t last_modified_ms = 0;
@@ -90,6 +100,8 @@ std::string upload(std::string_view bucket, std::string_view key, std::string_vi
 std::string upload_prefix(std::string_view bucket, std::string_view key_prefix = {});
 std::string part(std::string_view upload_id, int part_number);
 std::string parts_of(std::string_view upload_id);
+// The store key of an inline body's bytes ("inline/<id>" -> "b/<id>").
+std::string inline_body(std::string_view name);
 }  // namespace record_keys
 
 // The store as the object side writes it: read-modify-write sequences run under `lock()` and

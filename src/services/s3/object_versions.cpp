@@ -56,7 +56,8 @@ ObjectRecord ObjectOperations::require_version(const std::string& bucket, const 
 
 awaitable<ObjectRecord> ObjectOperations::install(const std::string& bucket, ObjectRecord record,
                                                   const Precondition& precondition,
-                                                  const std::vector<std::string>& also_remove) {
+                                                  const std::vector<std::string>& also_remove,
+                                                  std::optional<std::string> inline_body) {
   std::vector<std::string> replaced_files;
   RecordStore::Submitted submitted;
   {
@@ -79,9 +80,10 @@ awaitable<ObjectRecord> ObjectOperations::install(const std::string& bucket, Obj
       }
       if (null_version) {
         batch.remove(kSpace, record_keys::version(bucket, record.key, null_version->sequence));
-        replaced_files.push_back(null_version->file);
+        drop_body(null_version->file, batch, replaced_files);
       }
     }
+    if (inline_body) batch.put(kSpace, record_keys::inline_body(record.file), *inline_body);
     auto value = to_json(record).dump();
     batch.put(kSpace, record_keys::current(bucket, record.key), value);
     batch.put(kSpace, record_keys::version(bucket, record.key, record.sequence), value);
@@ -92,10 +94,20 @@ awaitable<ObjectRecord> ObjectOperations::install(const std::string& bucket, Obj
   co_return record;
 }
 
+void ObjectOperations::drop_body(const std::string& name, storage::WriteBatch& batch, std::vector<std::string>& files) {
+  if (name.empty()) return;
+  if (is_inline_body(name)) {
+    batch.remove(kSpace, record_keys::inline_body(name));
+  } else {
+    files.push_back(name);
+  }
+}
+
 awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const std::string& bucket,
                                                                         const std::string& key,
                                                                         const std::string& version_id) {
   std::optional<ObjectRecord> removed;
+  std::vector<std::string> removed_files;
   RecordStore::Submitted submitted;
   {
     auto lock = records_.lock();
@@ -103,6 +115,7 @@ awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const st
     if (!removed) co_return std::nullopt;
     storage::WriteBatch batch;
     batch.remove(kSpace, record_keys::version(bucket, key, removed->sequence));
+    drop_body(removed->file, batch, removed_files);
     auto latest = current(bucket, key);
     if (latest && latest->sequence == removed->sequence) {
       std::optional<std::string> next;
@@ -120,7 +133,7 @@ awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const st
     submitted = records_.submit(std::move(batch));
   }
   co_await records_.finish(std::move(submitted));
-  files_.remove(removed->file);
+  for (const auto& file : removed_files) files_.remove(file);
   co_return removed;
 }
 

@@ -67,7 +67,7 @@ struct S3Result {
   // Overrides the operation's status (206 Partial Content for ranged reads).
   std::optional<unsigned> status;
   // The response body streamed from a file (GetObject); the output's header members still apply.
-  std::optional<http_server::FileRange> body;
+  std::optional<http_server::BodyRange> body;
   // Headers outside the model (CORS answers).
   std::vector<std::pair<std::string, std::string>> extra_headers;
 };

@@ -45,7 +45,7 @@ Reply redirect_reply(const protocol::HttpRequest& head, const RequestContext& co
 }
 
 Reply object_reply(const protocol::HttpRequest& head, const RequestContext& context, http::status status,
-                   const ObjectSummary& object, http_server::FileRange range) {
+                   const ObjectSummary& object, http_server::BodyRange range) {
   Reply reply;
   reply.message.version(head.version());
   reply.message.result(status);

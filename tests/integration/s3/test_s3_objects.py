@@ -34,6 +34,18 @@ def test_empty_object(s3, bucket):
     assert got["ETag"] == '"d41d8cd98f00b204e9800998ecf8427e"'
 
 
+def test_empty_put_keeps_the_connection_usable_for_the_next_put(nimbus, bucket):
+    # boto3 sends Expect: 100-continue on every PUT; a final answer without the 100 would make it
+    # misread the next response on the same connection (and wait for its read timeout).
+    client = make_s3(nimbus.endpoint, read_timeout=5)
+    client.put_object(Bucket=bucket, Key="folder/", Body=b"")
+    client.put_object(Bucket=bucket, Key="after", Body=b"next body")
+    assert client.get_object(Bucket=bucket, Key="after")["Body"].read() == b"next body"
+    with pytest.raises(ClientError):
+        client.put_object(Bucket=bucket + "-missing", Key="k", Body=b"")
+    client.put_object(Bucket=bucket, Key="after-error", Body=b"still fine")
+
+
 def test_overwrite_replaces_body_and_metadata(s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"one", Metadata={"a": "1"})
     s3.put_object(Bucket=bucket, Key="k", Body=b"second", Metadata={"b": "2"})
