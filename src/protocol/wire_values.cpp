@@ -185,6 +185,21 @@ std::optional<double> parse_timestamp(std::string_view text) {
   return parse_double(text);
 }
 
+namespace {
+
+// Appends `value` as exactly `width` decimal digits (zero-padded).
+void append_digits(std::string& out, int64_t value, int width) {
+  char digits[20];
+  for (int i = width - 1; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(digits, static_cast<size_t>(width));
+}
+
+}  // namespace
+
+// Formatted by hand: listings format a timestamp per entry, and snprintf showed in profiles.
 std::string format_iso8601(double seconds) {
   double whole = std::floor(seconds);
   auto millis = static_cast<int>(std::lround((seconds - whole) * 1000));
@@ -196,16 +211,29 @@ std::string format_iso8601(double seconds) {
   int64_t days = total >= 0 ? total / 86400 : (total - 86399) / 86400;
   int64_t rest = total - days * 86400;
   Civil c = civil_from_days(days);
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                static_cast<long long>(c.year), c.month, c.day, static_cast<long long>(rest / 3600),
-                static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
-  std::string out = buffer;
-  if (millis != 0) {
-    std::snprintf(buffer, sizeof buffer, ".%03d", millis);
-    out += buffer;
+  std::string out;
+  out.reserve(24);
+  if (c.year < 0 || c.year > 9999) {
+    out = std::to_string(c.year);  // outside what 4 digits hold: never for real timestamps
+  } else {
+    append_digits(out, c.year, 4);
   }
-  return out + "Z";
+  out.push_back('-');
+  append_digits(out, c.month, 2);
+  out.push_back('-');
+  append_digits(out, c.day, 2);
+  out.push_back('T');
+  append_digits(out, rest / 3600, 2);
+  out.push_back(':');
+  append_digits(out, rest / 60 % 60, 2);
+  out.push_back(':');
+  append_digits(out, rest % 60, 2);
+  if (millis != 0) {
+    out.push_back('.');
+    append_digits(out, millis, 3);
+  }
+  out.push_back('Z');
+  return out;
 }
 
 std::string format_http_date(double seconds) {

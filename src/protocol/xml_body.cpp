@@ -57,6 +57,12 @@ void write_value(XmlWriter& writer, const ServiceModel& service, const ShapeDef&
     case ShapeType::Map:
       if (value.is_object()) write_map_entries(writer, service, shape, value, "entry");
       return;
+    case ShapeType::String:
+      if (value.is_string()) {
+        writer.text(value.get_ref<const std::string&>());  // no copy for the common case
+        return;
+      }
+      [[fallthrough]];
     default:
       writer.text(wire::scalar_to_text(shape, value, timestamp_format));
   }
@@ -201,14 +207,15 @@ void write_members(XmlWriter& writer, const ServiceModel& service, const ShapeDe
                    const Json& value) {
   auto members = service.members_of(structure);
   for (const MemberDef& m : members) {
-    auto it = value.find(std::string(m.name));
-    if (m.xml_attribute && m.location.empty() && it != value.end() && !it->is_null()) {
+    if (!m.xml_attribute || !m.location.empty()) continue;
+    auto it = value.find(m.name);
+    if (it != value.end() && !it->is_null()) {
       writer.attribute(m.wire_name(), wire::scalar_to_text(service.shape(m.shape), *it));
     }
   }
   for (const MemberDef& m : members) {
     if (!m.location.empty() || m.xml_attribute) continue;
-    auto it = value.find(std::string(m.name));
+    auto it = value.find(m.name);
     if (it != value.end()) write_member(writer, service, m, *it);
   }
 }

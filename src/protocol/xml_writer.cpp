@@ -4,10 +4,23 @@
 
 namespace nimbus::protocol {
 
-std::string xml_escape(std::string_view text, bool attribute) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
+namespace {
+
+bool needs_escape(char c) {
+  switch (c) {
+    case '&': case '<': case '>': case '"': case '\'': return true;
+    default: return static_cast<unsigned char>(c) < 0x20;
+  }
+}
+
+void append_escaped(std::string& out, std::string_view text, bool attribute) {
+  // Most text has nothing to escape: copy the runs between special characters whole.
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!needs_escape(c)) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -17,16 +30,22 @@ std::string xml_escape(std::string_view text, bool attribute) {
       case '\r': out += "&#xD;"; break;
       case '\n': out += attribute ? "&#xA;" : "\n"; break;
       case '\t': out += attribute ? "&#x9;" : "\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "&#x%X;", static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out.push_back(c);
-        }
+      default: {
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "&#x%X;", static_cast<unsigned>(c));
+        out += buffer;
+      }
     }
   }
+  out.append(text.data() + run, text.size() - run);
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text, bool attribute) {
+  std::string out;
+  out.reserve(text.size());
+  append_escaped(out, text, attribute);
   return out;
 }
 
@@ -50,13 +69,13 @@ void XmlWriter::attribute(std::string_view name, std::string_view value) {
   out_.push_back(' ');
   out_ += name;
   out_ += "=\"";
-  out_ += xml_escape(value, true);
+  append_escaped(out_, value, true);
   out_.push_back('"');
 }
 
 void XmlWriter::text(std::string_view value) {
   close_start_tag();
-  out_ += xml_escape(value);
+  append_escaped(out_, value, false);
 }
 
 void XmlWriter::end() {

@@ -1,6 +1,8 @@
 #include "services/s3/access_control.h"
 
 #include <boost/beast/core/string.hpp>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "auth/amz_date.h"
@@ -10,6 +12,30 @@
 
 namespace nimbus::s3 {
 namespace {
+
+// Bucket policies parsed once per distinct document (stored documents passed
+// validate_bucket_policy, so they parse), not on every request that reads them.
+class ParsedPolicies {
+ public:
+  std::shared_ptr<const auth::Policy> of(const std::string& document) {
+    std::lock_guard guard(mutex_);
+    if (auto it = parsed_.find(document); it != parsed_.end()) return it->second;
+    if (parsed_.size() >= kMaxDocuments) parsed_.clear();  // replaced policies are not tracked
+    auto policy = std::make_shared<const auth::Policy>(auth::parse_policy(Json::parse(document)));
+    parsed_.emplace(document, policy);
+    return policy;
+  }
+
+ private:
+  static constexpr size_t kMaxDocuments = 1024;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const auth::Policy>> parsed_;
+};
+
+ParsedPolicies& parsed_policies() {
+  static ParsedPolicies policies;
+  return policies;
+}
 
 // Operation -> IAM action, from AWS's "Actions, resources, and condition keys for Amazon S3".
 // Operations on objects name the object ARN; the rest the bucket ARN.
@@ -233,8 +259,8 @@ RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegi
       keys_known = true;
       request.action = access.action;
       request.resource = access.resource;
-      // Stored policies passed validate_bucket_policy, so they parse.
-      decision = auth::evaluate_policy(auth::parse_policy(Json::parse(policy->get<std::string>())), request);
+      auto parsed = parsed_policies().of(policy->get_ref<const std::string&>());
+      decision = auth::evaluate_policy(*parsed, request);
     }
     bool allowed = decision == auth::PolicyDecision::kAllow || (owner && decision == auth::PolicyDecision::kNone);
     if (!allowed) {

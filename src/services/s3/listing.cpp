@@ -38,7 +38,7 @@ KeyPage list_keys(storage::Store& store, const std::string& bucket, const std::s
   if (!after.empty()) start.key = record_keys::current(bucket, after);
   ordered_walk(store, kSpace, record_keys::current_prefix(bucket, prefix), start,
                [&](std::string_view, std::string_view value) {
-                 auto record = listed_object_from_json(value);
+                 auto record = decode_listed_object(value);
                  if (record.delete_marker) return WalkStep::next();
                  auto rolled = common_prefix_of(record.key, prefix, delimiter);
                  if (!rolled.empty() && !after.empty() && rolled <= after) {

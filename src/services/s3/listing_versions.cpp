@@ -43,7 +43,7 @@ awaitable<S3Result> ObjectOperations::list_object_versions(S3Call& call) {
   uint64_t latest_sequence = 0;
   ordered_walk(records_.store(), kSpace, record_keys::version_prefix(bucket.name, prefix), start,
                [&](std::string_view, std::string_view value) {
-                 auto record = object_from_json(Json::parse(value));
+                 auto record = decode_listed_object(value);
                  auto rolled = common_prefix_of(record.key, prefix, delimiter);
                  if (!rolled.empty() && !key_marker.empty() && rolled <= key_marker) {
                    return WalkStep::skip(record_keys::version_prefix(bucket.name, rolled));

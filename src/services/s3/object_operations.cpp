@@ -48,14 +48,15 @@ void ObjectOperations::register_handlers(HandlerTable& table) {
 void ObjectOperations::start(boost::asio::any_io_executor) {
   files_.prepare();
   std::unordered_set<std::string> referenced;
-  for (const char* prefix : {"v/", "p/"}) {
-    records_.scan(prefix, [&](std::string_view, std::string_view value) {
-      auto json = Json::parse(value);
-      auto file = json.value("f", "");
-      if (!file.empty()) referenced.insert(std::move(file));
-      return true;
-    });
-  }
+  records_.scan("v/", [&](std::string_view, std::string_view value) {
+    auto file = decode_listed_object(value).file;
+    if (!file.empty() && !is_inline_body(file)) referenced.insert(std::move(file));
+    return true;
+  });
+  records_.scan("p/", [&](std::string_view, std::string_view value) {
+    referenced.insert(part_from_json(Json::parse(value)).file);
+    return true;
+  });
   auto removed = files_.remove_unreferenced([&](const std::string& name) { return referenced.contains(name); });
   removed_orphans_ += removed;
   if (removed > 0) NIMBUS_LOG(Info, "s3: removed " + std::to_string(removed) + " unreferenced object files");
@@ -78,7 +79,7 @@ Json ObjectOperations::health() const {
 void ObjectOperations::scan(const Bucket& bucket, std::string_view prefix,
                             const std::function<bool(const ObjectSummary&)>& visit) {
   records_.scan(record_keys::current_prefix(bucket.name, prefix), [&](std::string_view, std::string_view value) {
-    auto record = object_from_json(Json::parse(value));
+    auto record = decode_object(value);
     if (record.delete_marker) return true;
     return visit(record.summary(bucket.name));
   });

@@ -4,6 +4,7 @@
 
 #include "core/crypto.h"
 #include "storage/key_codec.h"
+#include "storage/record_codec.h"
 
 namespace nimbus::s3 {
 namespace keys = storage::keys;
@@ -56,81 +57,78 @@ ObjectRecord object_from_json(const Json& j) {
 
 namespace {
 
-// Fills an ObjectRecord from the members of to_json(ObjectRecord) a listing shows, as the parser
-// meets them: no DOM is built, and headers, metadata, tags and part sizes are only skipped over.
-class ListedFields final : public Json::json_sax_t {
- public:
-  explicit ListedFields(ObjectRecord& record) : r_(record) {}
+// First byte of a binary object record; JSON records of earlier releases start with '{'.
+constexpr char kBinaryObjectRecord = '\x01';
 
-  bool null() override { return true; }
-  bool boolean(bool value) override {
-    if (depth_ == 1 && member_ == "d") r_.delete_marker = value;
-    return true;
-  }
-  bool number_integer(Json::number_integer_t value) override {
-    if (depth_ == 1 && member_ == "t") r_.last_modified_ms = value;
-    return true;
-  }
-  bool number_unsigned(Json::number_unsigned_t value) override {
-    if (depth_ != 1) return true;
-    if (member_ == "s") r_.sequence = value;
-    if (member_ == "n") r_.size = value;
-    if (member_ == "t") r_.last_modified_ms = static_cast<int64_t>(value);
-    return true;
-  }
-  bool number_float(Json::number_float_t, const std::string&) override { return true; }
-  bool string(std::string& value) override {
-    if (depth_ == 2 && member_ == "x") {
-      r_.checksums[inner_] = std::move(value);
-      return true;
-    }
-    if (depth_ != 1) return true;
-    if (member_ == "k") r_.key = std::move(value);
-    else if (member_ == "v") r_.version_id = std::move(value);
-    else if (member_ == "f") r_.file = std::move(value);
-    else if (member_ == "e") r_.etag = std::move(value);
-    else if (member_ == "c") r_.storage_class = std::move(value);
-    else if (member_ == "o") r_.owner = std::move(value);
-    else if (member_ == "xt") r_.checksum_type = std::move(value);
-    return true;
-  }
-  bool binary(Json::binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return enter(); }
-  bool end_object() override { return leave(); }
-  bool start_array(std::size_t) override { return enter(); }
-  bool end_array() override { return leave(); }
-  bool key(std::string& name) override {
-    if (depth_ == 1) member_ = std::move(name);
-    if (depth_ == 2) inner_ = std::move(name);
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& error) override {
-    throw std::runtime_error(std::string("corrupt object record: ") + error.what());
-  }
+void write_pairs(storage::RecordWriter& out, const auto& pairs) {
+  out.u64(pairs.size());
+  for (const auto& [name, value] : pairs) out.bytes(name).bytes(value);
+}
 
- private:
-  bool enter() {
-    ++depth_;
-    return true;
+// What a listing shows (and the body's name), in the record's leading fields.
+void read_listed(storage::RecordReader& in, ObjectRecord& r) {
+  r.key = in.bytes();
+  r.version_id = in.bytes();
+  r.sequence = in.u64();
+  r.delete_marker = in.u64() != 0;
+  r.file = in.bytes();
+  r.size = in.u64();
+  r.etag = in.bytes();
+  r.last_modified_ms = in.i64();
+  r.storage_class = in.bytes();
+  r.owner = in.bytes();
+  r.checksum_type = in.bytes();
+  for (auto n = in.u64(); n > 0; --n) {
+    std::string name(in.bytes());
+    r.checksums[std::move(name)] = in.bytes();
   }
-  bool leave() {
-    --depth_;
-    return true;
-  }
+}
 
-  ObjectRecord& r_;
-  int depth_ = 0;
-  std::string member_;  // the top-level member being read
-  std::string inner_;   // the member one level down (a checksum's algorithm)
-};
+bool is_json_record(std::string_view stored) { return !stored.empty() && stored.front() == '{'; }
 
 }  // namespace
 
-ObjectRecord listed_object_from_json(std::string_view stored) {
-  ObjectRecord record;
-  ListedFields fields(record);
-  Json::sax_parse(stored, &fields);
-  return record;
+std::string encode_object(const ObjectRecord& r) {
+  storage::RecordWriter out(128 + r.key.size());
+  out.u64(static_cast<unsigned char>(kBinaryObjectRecord));
+  out.bytes(r.key).bytes(r.version_id).u64(r.sequence).u64(r.delete_marker ? 1 : 0).bytes(r.file).u64(r.size);
+  out.bytes(r.etag).i64(r.last_modified_ms).bytes(r.storage_class).bytes(r.owner).bytes(r.checksum_type);
+  write_pairs(out, r.checksums);
+  out.bytes(r.headers.empty() ? std::string() : r.headers.dump());
+  write_pairs(out, r.metadata);
+  write_pairs(out, r.tags);
+  out.u64(r.part_sizes.size());
+  for (auto size : r.part_sizes) out.u64(size);
+  return out.take();
+}
+
+ObjectRecord decode_object(std::string_view stored) {
+  if (is_json_record(stored)) return object_from_json(Json::parse(stored));
+  storage::RecordReader in(stored);
+  if (in.u64() != static_cast<unsigned char>(kBinaryObjectRecord)) throw std::runtime_error("s3: unknown object record");
+  ObjectRecord r;
+  read_listed(in, r);
+  auto headers = in.bytes();
+  r.headers = headers.empty() ? Json::object() : Json::parse(headers);
+  for (auto n = in.u64(); n > 0; --n) {
+    std::string name(in.bytes());
+    r.metadata[std::move(name)] = in.bytes();
+  }
+  for (auto n = in.u64(); n > 0; --n) {
+    std::string name(in.bytes());
+    r.tags.emplace_back(std::move(name), in.bytes());
+  }
+  for (auto n = in.u64(); n > 0; --n) r.part_sizes.push_back(in.u64());
+  return r;
+}
+
+ObjectRecord decode_listed_object(std::string_view stored) {
+  if (is_json_record(stored)) return decode_object(stored);
+  storage::RecordReader in(stored);
+  if (in.u64() != static_cast<unsigned char>(kBinaryObjectRecord)) throw std::runtime_error("s3: unknown object record");
+  ObjectRecord r;
+  read_listed(in, r);
+  return r;
 }
 
 Json to_json(const UploadRecord& r) {

@@ -78,11 +78,16 @@ struct PartRecord {
   std::map<std::string, std::string> checksums;
 };
 
+// Object records are stored in a compact binary form (storage/record_codec.h), what listings
+// show first; records stored as JSON by earlier releases still decode.
+std::string encode_object(const ObjectRecord& record);
+ObjectRecord decode_object(std::string_view stored);
+// Only what a listing shows (and the body's name): stops before headers, metadata, tags and part
+// sizes, so a 1,000-key page decodes little more than its keys.
+ObjectRecord decode_listed_object(std::string_view stored);
+// The JSON form: inside upload records, and object records of earlier releases.
 Json to_json(const ObjectRecord& record);
 ObjectRecord object_from_json(const Json& json);
-// A stored record without what listings never show (headers, metadata, tags, part sizes), which
-// it skips while parsing: a 1,000-key page parses 1,000 records.
-ObjectRecord listed_object_from_json(std::string_view stored);
 Json to_json(const UploadRecord& record);
 UploadRecord upload_from_json(const Json& json);
 Json to_json(const PartRecord& record);

@@ -10,7 +10,7 @@ namespace nimbus::s3 {
 std::optional<ObjectRecord> ObjectOperations::current(std::string_view bucket, std::string_view key) {
   auto value = records_.get(record_keys::current(bucket, key));
   if (!value) return std::nullopt;
-  return object_from_json(Json::parse(*value));
+  return decode_object(*value);
 }
 
 std::optional<ObjectRecord> ObjectOperations::find_version(std::string_view bucket, std::string_view key,
@@ -18,7 +18,7 @@ std::optional<ObjectRecord> ObjectOperations::find_version(std::string_view buck
   if (auto latest = current(bucket, key); latest && latest->version_id == version_id) return latest;
   std::optional<ObjectRecord> found;
   records_.scan(record_keys::versions_of(bucket, key), [&](std::string_view, std::string_view value) {
-    auto record = object_from_json(Json::parse(value));
+    auto record = decode_object(value);
     if (record.version_id != version_id) return true;
     found = std::move(record);
     return false;
@@ -84,7 +84,7 @@ awaitable<ObjectRecord> ObjectOperations::install(const std::string& bucket, Obj
       }
     }
     if (inline_body) batch.put(kSpace, record_keys::inline_body(record.file), *inline_body);
-    auto value = to_json(record).dump();
+    auto value = encode_object(record);
     batch.put(kSpace, record_keys::current(bucket, record.key), value);
     batch.put(kSpace, record_keys::version(bucket, record.key, record.sequence), value);
     submitted = records_.submit(std::move(batch));
@@ -120,7 +120,7 @@ awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const st
     if (latest && latest->sequence == removed->sequence) {
       std::optional<std::string> next;
       records_.scan(record_keys::versions_of(bucket, key), [&](std::string_view, std::string_view value) {
-        if (object_from_json(Json::parse(value)).sequence == removed->sequence) return true;
+        if (decode_object(value).sequence == removed->sequence) return true;
         next = std::string(value);
         return false;
       });
@@ -170,7 +170,7 @@ awaitable<void> ObjectOperations::rewrite_version(const std::string& bucket, con
     auto stored = find_version(bucket, record.key, record.version_id);
     if (!stored || stored->sequence != record.sequence) throw errors::no_such_key(record.key);
     storage::WriteBatch batch;
-    auto value = to_json(record).dump();
+    auto value = encode_object(record);
     batch.put(kSpace, record_keys::version(bucket, record.key, record.sequence), value);
     auto latest = current(bucket, record.key);
     if (latest && latest->sequence == record.sequence) batch.put(kSpace, record_keys::current(bucket, record.key), value);

@@ -4,6 +4,7 @@
 
 #include "auth/signing.h"
 #include "protocol/wire_values.h"
+#include "services/s3/access_control.h"
 #include "services/s3/config_common.h"
 #include "services/s3/post_policy.h"
 #include "services/s3/post_upload_form.h"
@@ -52,10 +53,20 @@ std::string missing_field_message(const std::string& name) {
   return "Bucket POST must contain a field named '" + name + "'.  If it is specified, please check the order of the fields.";
 }
 
-// Checks x-amz-signature over the base64 policy with the SigV4 key of x-amz-credential.
-void verify_signature(const Fields& fields, const auth::Credentials& credentials, const Bucket& bucket,
-                      RequestContext& context) {
-  for (const char* name : {"policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"}) {
+constexpr const char* kSignatureFields[] = {"policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
+                                            "x-amz-signature"};
+
+bool is_signed(const Fields& fields) {
+  for (const char* name : kSignatureFields) {
+    if (fields.contains(name)) return true;
+  }
+  return false;
+}
+
+// Checks x-amz-signature over the base64 policy with the SigV4 key of x-amz-credential; the
+// upload is then made as the signer.
+void verify_signature(const Fields& fields, const auth::Credentials& credentials, RequestContext& context) {
+  for (const char* name : kSignatureFields) {
     if (!fields.contains(name)) throw errors::invalid_argument(missing_field_message(name), name, "");
   }
   auto algorithm = field(fields, "x-amz-algorithm");
@@ -78,7 +89,6 @@ void verify_signature(const Fields& fields, const auth::Credentials& credentials
   if (!auth::constant_time_equal(auth::sign(key, field(fields, "policy")), field(fields, "x-amz-signature"))) {
     throw errors::signature_does_not_match();
   }
-  if (known->account_id != bucket.account_id) throw errors::access_denied();
   context.access_key_id = known->access_key_id;
   context.account_id = known->account_id;
 }
@@ -162,7 +172,13 @@ awaitable<http_server::Reply> post_upload(S3Call& call, S3Environment& environme
   fields["key"] = key;
   fields["bucket"] = call.bucket;
 
-  if (credentials) verify_signature(fields, *credentials, *bucket, call.context);
+  if (credentials) {
+    // With --auth verify: a signed form uploads as its signer, an unsigned one anonymously, and
+    // the bucket's owner or policy decides as for any PutObject of that key.
+    if (is_signed(fields)) verify_signature(fields, *credentials, call.context);
+    call.key = key;
+    authorize(call, "PutObject", environment.buckets);
+  }
   PostPolicyLimits limits;
   if (fields.contains("policy")) limits = check_post_policy(fields["policy"], fields, environment.clock.now_ms());
 

@@ -70,7 +70,8 @@ class S3Service final : public Service, private EventSink {
   bool serves_raw_http() const override { return true; }
 
   // Unsigned requests reach the service even with --auth verify: bucket policies may allow them
-  // (`authorize`); website reads, CORS preflights and POST uploads are anonymous by nature.
+  // (`authorize`, also for website reads and POST uploads, whose signature is in the form);
+  // CORS preflights are answered from the CORS configuration alone, as S3 does.
   bool allows_anonymous(const HttpRequest&) const override { return true; }
 
   boost::asio::awaitable<Reply> handle_http(HttpRequest& head, http_server::BodyReader& body,

@@ -143,6 +143,34 @@ def test_anonymous_reads_need_a_policy_for_everyone(owner, verify_server):
     assert owner.get_bucket_policy_status(Bucket=BUCKET)["PolicyStatus"]["IsPublic"] is True
 
 
+def test_post_uploads_are_checked_against_the_bucket_policy(owner, other, verify_server):
+    def post(fields: dict, key: str):
+        return requests.post(f"{verify_server.endpoint}/{BUCKET}", data={"key": key, **fields},
+                             files={"file": ("f.txt", b"posted")}, timeout=10)
+
+    signed_by_other = other.generate_presigned_post(BUCKET, "inbox/${filename}", ExpiresIn=300)
+    resp = requests.post(signed_by_other["url"], data=signed_by_other["fields"], files={"file": ("a.txt", b"x")},
+                         timeout=10)
+    assert resp.status_code == 403 and xml_error(resp)["Code"] == "AccessDenied"
+    assert post({}, "inbox/anonymous.txt").status_code == 403
+    put_policy(owner,
+               {"Effect": "Allow", "Principal": {"AWS": OTHER}, "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/inbox/*"},
+               {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/public-drop/*"})
+    resp = requests.post(signed_by_other["url"], data=signed_by_other["fields"], files={"file": ("a.txt", b"x")},
+                         timeout=10)
+    assert resp.status_code == 204, resp.text
+    assert owner.get_object(Bucket=BUCKET, Key="inbox/a.txt")["Body"].read() == b"x"
+    assert post({}, "inbox/anonymous.txt").status_code == 403
+    assert post({}, "public-drop/anonymous.txt").status_code == 204
+    assert owner.get_object(Bucket=BUCKET, Key="public-drop/anonymous.txt")["Body"].read() == b"posted"
+    signed_by_owner = owner.generate_presigned_post(BUCKET, "private/${filename}", ExpiresIn=300)
+    resp = requests.post(signed_by_owner["url"], data=signed_by_owner["fields"], files={"file": ("o.txt", b"o")},
+                         timeout=10)
+    assert resp.status_code == 204, resp.text
+
+
 def test_website_serves_only_what_the_policy_makes_public(owner, verify_server):
     owner.put_object(Bucket=BUCKET, Key="index.html", Body=b"<h1>home</h1>", ContentType="text/html")
     owner.put_bucket_website(Bucket=BUCKET, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
