@@ -1,19 +1,15 @@
 #include "services/registry.h"
 
-#include "services/sqs/sqs_service.h"
-#ifdef NIMBUS_WITH_S3
 #include "services/s3/s3_service.h"
-#endif
+#include "services/sqs/sqs_service.h"
 
 namespace nimbus {
 
 ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
                                  const auth::Credentials* credentials) {
   services_.push_back(sqs::make_sqs_service(store, clock));
-#ifdef NIMBUS_WITH_S3
   services_.push_back(s3::make_s3_service(store, clock, files_dir / "s3", credentials,
                                           [this](std::string_view name) { return find(name); }));
-#endif
 }
 
 Service* ServiceRegistry::find(std::string_view name) const {
