@@ -1,12 +1,15 @@
 #include "services/s3/access_control.h"
 
 #include <boost/beast/core/string.hpp>
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 
 #include "auth/amz_date.h"
 #include "services/s3/config_common.h"
+#include "services/s3/object_access.h"
 #include "services/s3/object_http.h"
 #include "services/s3/s3_errors.h"
 
@@ -148,6 +151,14 @@ void add_request_tags(auth::ConditionContext& keys, const S3Call& call, std::str
   }
 }
 
+// Operations whose policy evaluation sees the object's current tags (s3:ExistingObjectTag/<key>).
+bool reads_existing_tags(std::string_view operation) {
+  static constexpr std::string_view kOperations[] = {"GetObject",        "HeadObject",       "GetObjectAcl",
+                                                     "PutObjectAcl",     "GetObjectTagging", "PutObjectTagging",
+                                                     "DeleteObjectTagging"};
+  return std::find(std::begin(kOperations), std::end(kOperations), operation) != std::end(kOperations);
+}
+
 }  // namespace
 
 std::vector<RequiredAccess> required_access(std::string_view operation, const std::string& bucket,
@@ -228,7 +239,15 @@ void RefusedKeys::report(S3Result& result) const {
   for (const auto& error : errors) out.push_back(error);
 }
 
-RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegistry& buckets) {
+ExistingTags current_tags_of(ObjectAccess& objects) {
+  return [&objects](const Bucket& bucket, const std::string& key) {
+    auto object = objects.head(bucket, key);
+    return object ? object->tags : std::map<std::string, std::string>{};
+  };
+}
+
+RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegistry& buckets,
+                      const ExistingTags& existing_tags) {
   RefusedKeys refused;
   auto& context = call.context;
   if (!context.access_checked) return refused;
@@ -255,7 +274,14 @@ RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegi
     if (owner && manages_policy(operation)) continue;
     auto decision = auth::PolicyDecision::kNone;
     if (auto policy = bucket->configs.find("policy"); policy != bucket->configs.end()) {
-      if (!keys_known) request.keys = condition_keys(call, operation);
+      if (!keys_known) {
+        request.keys = condition_keys(call, operation);
+        if (existing_tags && reads_existing_tags(operation) && !call.key.empty()) {
+          for (auto& [key, value] : existing_tags(*bucket, call.key)) {
+            add(request.keys, "s3:existingobjecttag/" + lower(key), std::move(value));
+          }
+        }
+      }
       keys_known = true;
       request.action = access.action;
       request.resource = access.resource;

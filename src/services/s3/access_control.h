@@ -7,6 +7,8 @@
 // manage the policy itself; other accounts and anonymous callers need an Allow (and even then get
 // 405 MethodNotAllowed for Get/Put/DeleteBucketPolicy, as on AWS).
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +42,22 @@ struct RefusedKeys {
   void report(S3Result& result) const;
 };
 
+class ObjectAccess;
+
+// The tags of an object's current version (none when it is absent), for the
+// s3:ExistingObjectTag/<key> condition keys.
+using ExistingTags = std::function<std::map<std::string, std::string>(const Bucket& bucket, const std::string& key)>;
+// ExistingTags read through the object side.
+ExistingTags current_tags_of(ObjectAccess& objects);
+
 // Throws AccessDenied unless the bucket policies of the buckets involved let the caller run
 // `operation`; marks context.granted_by_policy when an Allow admitted another account. For
 // DeleteObjects the refused entries are taken out of call.input and returned instead. Does
 // nothing unless context.access_checked (--auth verify). Buckets that do not exist are left to
-// the handler (NoSuchBucket).
-RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegistry& buckets);
+// the handler (NoSuchBucket). `existing_tags` is read only when a policy is there to evaluate
+// and the operation is one AWS gives s3:ExistingObjectTag for (reads, tagging and ACLs of an
+// object; never PutObject or DeleteObject).
+RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegistry& buckets,
+                      const ExistingTags& existing_tags = {});
 
 }  // namespace nimbus::s3

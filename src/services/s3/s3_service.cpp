@@ -101,7 +101,8 @@ class S3Service final : public Service, private EventSink {
     S3Result result;
     try {
       auto call = co_await decode(head, body, context, *operation, address);
-      auto refused = authorize(call, operation->name, buckets_);  // bucket policies (--auth verify)
+      // Bucket policies (--auth verify).
+      auto refused = authorize(call, operation->name, buckets_, current_tags_of(objects_));
       result = co_await handler->second(call);
       refused.report(result);
     } catch (const boost::system::system_error&) {

@@ -67,10 +67,10 @@ Reply object_reply(const protocol::HttpRequest& head, const RequestContext& cont
 // --auth verify: the website serves only what the bucket policy lets the caller (anonymous, as
 // browsers are) read with s3:GetObject.
 bool website_may_read(const protocol::HttpRequest& head, const std::string& bucket, const std::string& key,
-                      RequestContext& context, S3Environment& environment) {
+                      RequestContext& context, S3Environment& environment, ObjectAccess& objects) {
   S3Call call{context, head, bucket, key, Json::object(), nullptr};
   try {
-    authorize(call, "GetObject", environment.buckets);
+    authorize(call, "GetObject", environment.buckets, current_tags_of(objects));
   } catch (const AwsError&) {
     return false;
   }
@@ -129,7 +129,7 @@ awaitable<Reply> serve_website_request(const protocol::HttpRequest& head, const 
   }
   auto suffix = configuration->value("IndexDocument", Json::object()).value("Suffix", std::string("index.html"));
   auto lookup = key.empty() || key.ends_with('/') ? key + suffix : key;
-  if (!website_may_read(head, bucket_name, lookup, context, environment)) {
+  if (!website_may_read(head, bucket_name, lookup, context, environment, objects)) {
     co_return html_error(head, context, http::status::forbidden, "AccessDenied", "Access Denied", {});
   }
   if (auto found = objects.open(*bucket, lookup)) {

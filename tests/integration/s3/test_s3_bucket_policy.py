@@ -171,6 +171,23 @@ def test_post_uploads_are_checked_against_the_bucket_policy(owner, other, verify
     assert resp.status_code == 204, resp.text
 
 
+def test_existing_object_tags_decide_reads_but_never_overwrites(owner, other):
+    owner.put_object(Bucket=BUCKET, Key="tagged/prod.txt", Body=b"prod", Tagging="env=prod")
+    owner.put_object(Bucket=BUCKET, Key="tagged/dev.txt", Body=b"dev", Tagging="env=dev")
+    put_policy(owner, {"Effect": "Allow", "Principal": {"AWS": OTHER},
+                       "Action": ["s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"],
+                       "Resource": f"arn:aws:s3:::{BUCKET}/tagged/*",
+                       "Condition": {"StringEquals": {"s3:ExistingObjectTag/env": "prod"}}})
+    assert other.get_object(Bucket=BUCKET, Key="tagged/prod.txt")["Body"].read() == b"prod"
+    assert other.get_object_tagging(Bucket=BUCKET, Key="tagged/prod.txt")["TagSet"] == [{"Key": "env", "Value": "prod"}]
+    denied(other.get_object, Bucket=BUCKET, Key="tagged/dev.txt")
+    denied(other.head_object, Bucket=BUCKET, Key="tagged/dev.txt")
+    # PutObject never sees existing tags: the condition's key is absent, so the Allow does not apply
+    denied(other.put_object, Bucket=BUCKET, Key="tagged/prod.txt", Body=b"overwrite")
+    owner.put_object_tagging(Bucket=BUCKET, Key="tagged/dev.txt", Tagging={"TagSet": [{"Key": "env", "Value": "prod"}]})
+    assert other.get_object(Bucket=BUCKET, Key="tagged/dev.txt")["Body"].read() == b"dev"
+
+
 def test_website_serves_only_what_the_policy_makes_public(owner, verify_server):
     owner.put_object(Bucket=BUCKET, Key="index.html", Body=b"<h1>home</h1>", ContentType="text/html")
     owner.put_bucket_website(Bucket=BUCKET, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
