@@ -1,8 +1,6 @@
 #include "services/s3/access_control.h"
 
 #include <boost/beast/core/string.hpp>
-#include <algorithm>
-#include <iterator>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -46,12 +44,15 @@ struct ActionOf {
   std::string_view action;
   bool on_object;
   std::string_view versioned_action = {};  // when the request names a VersionId
+  // Evaluated with the object's current tags as s3:ExistingObjectTag/<key> (reads, tagging and
+  // ACLs of an object; AWS never offers them for PutObject or DeleteObject).
+  bool sees_existing_tags = false;
 };
 
 const std::unordered_map<std::string_view, ActionOf>& action_table() {
   static const std::unordered_map<std::string_view, ActionOf> table = {
-      {"GetObject", {"s3:GetObject", true, "s3:GetObjectVersion"}},
-      {"HeadObject", {"s3:GetObject", true, "s3:GetObjectVersion"}},
+      {"GetObject", {"s3:GetObject", true, "s3:GetObjectVersion", true}},
+      {"HeadObject", {"s3:GetObject", true, "s3:GetObjectVersion", true}},
       {"GetObjectAttributes", {"s3:GetObjectAttributes", true, "s3:GetObjectVersionAttributes"}},
       {"PutObject", {"s3:PutObject", true}},
       {"CopyObject", {"s3:PutObject", true}},
@@ -62,11 +63,11 @@ const std::unordered_map<std::string_view, ActionOf>& action_table() {
       {"AbortMultipartUpload", {"s3:AbortMultipartUpload", true}},
       {"ListParts", {"s3:ListMultipartUploadParts", true}},
       {"DeleteObject", {"s3:DeleteObject", true, "s3:DeleteObjectVersion"}},
-      {"GetObjectTagging", {"s3:GetObjectTagging", true, "s3:GetObjectVersionTagging"}},
-      {"PutObjectTagging", {"s3:PutObjectTagging", true, "s3:PutObjectVersionTagging"}},
-      {"DeleteObjectTagging", {"s3:DeleteObjectTagging", true, "s3:DeleteObjectVersionTagging"}},
-      {"GetObjectAcl", {"s3:GetObjectAcl", true, "s3:GetObjectVersionAcl"}},
-      {"PutObjectAcl", {"s3:PutObjectAcl", true, "s3:PutObjectVersionAcl"}},
+      {"GetObjectTagging", {"s3:GetObjectTagging", true, "s3:GetObjectVersionTagging", true}},
+      {"PutObjectTagging", {"s3:PutObjectTagging", true, "s3:PutObjectVersionTagging", true}},
+      {"DeleteObjectTagging", {"s3:DeleteObjectTagging", true, "s3:DeleteObjectVersionTagging", true}},
+      {"GetObjectAcl", {"s3:GetObjectAcl", true, "s3:GetObjectVersionAcl", true}},
+      {"PutObjectAcl", {"s3:PutObjectAcl", true, "s3:PutObjectVersionAcl", true}},
       {"ListObjects", {"s3:ListBucket", false}},
       {"ListObjectsV2", {"s3:ListBucket", false}},
       {"HeadBucket", {"s3:ListBucket", false}},
@@ -151,12 +152,9 @@ void add_request_tags(auth::ConditionContext& keys, const S3Call& call, std::str
   }
 }
 
-// Operations whose policy evaluation sees the object's current tags (s3:ExistingObjectTag/<key>).
-bool reads_existing_tags(std::string_view operation) {
-  static constexpr std::string_view kOperations[] = {"GetObject",        "HeadObject",       "GetObjectAcl",
-                                                     "PutObjectAcl",     "GetObjectTagging", "PutObjectTagging",
-                                                     "DeleteObjectTagging"};
-  return std::find(std::begin(kOperations), std::end(kOperations), operation) != std::end(kOperations);
+bool sees_existing_tags(std::string_view operation) {
+  auto entry = action_table().find(operation);
+  return entry != action_table().end() && entry->second.sees_existing_tags;
 }
 
 }  // namespace
@@ -179,10 +177,10 @@ std::vector<RequiredAccess> required_access(std::string_view operation, const st
     needed.push_back({bucket, "s3:" + std::string(operation), bucket_arn(bucket)});
     return needed;
   }
-  const auto& [action, on_object, versioned_action] = entry->second;
-  bool versioned = !versioned_action.empty() && !input.value("VersionId", "").empty();
-  needed.push_back({bucket, std::string(versioned ? versioned_action : action),
-                    on_object ? object_arn(bucket, key) : bucket_arn(bucket)});
+  const ActionOf& of = entry->second;
+  bool versioned = !of.versioned_action.empty() && !input.value("VersionId", "").empty();
+  needed.push_back({bucket, std::string(versioned ? of.versioned_action : of.action),
+                    of.on_object ? object_arn(bucket, key) : bucket_arn(bucket)});
   if (operation == "CopyObject" || operation == "UploadPartCopy") {
     auto source = parse_copy_source(input.value("CopySource", ""));
     needed.push_back({source.bucket, source.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion",
@@ -276,7 +274,7 @@ RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegi
     if (auto policy = bucket->configs.find("policy"); policy != bucket->configs.end()) {
       if (!keys_known) {
         request.keys = condition_keys(call, operation);
-        if (existing_tags && reads_existing_tags(operation) && !call.key.empty()) {
+        if (existing_tags && sees_existing_tags(operation) && !call.key.empty()) {
           for (auto& [key, value] : existing_tags(*bucket, call.key)) {
             add(request.keys, "s3:existingobjecttag/" + lower(key), std::move(value));
           }

@@ -55,8 +55,7 @@ ExistingTags current_tags_of(ObjectAccess& objects);
 // DeleteObjects the refused entries are taken out of call.input and returned instead. Does
 // nothing unless context.access_checked (--auth verify). Buckets that do not exist are left to
 // the handler (NoSuchBucket). `existing_tags` is read only when a policy is there to evaluate
-// and the operation is one AWS gives s3:ExistingObjectTag for (reads, tagging and ACLs of an
-// object; never PutObject or DeleteObject).
+// and the operation is one AWS gives s3:ExistingObjectTag for.
 RefusedKeys authorize(S3Call& call, std::string_view operation, const BucketRegistry& buckets,
                       const ExistingTags& existing_tags = {});
 
