@@ -65,6 +65,14 @@ void write_pairs(storage::RecordWriter& out, const auto& pairs) {
   for (const auto& [name, value] : pairs) out.bytes(name).bytes(value);
 }
 
+// Reads what write_pairs wrote, handing each (name, value) to `add`.
+void read_pairs(storage::RecordReader& in, const auto& add) {
+  for (auto n = in.u64(); n > 0; --n) {
+    std::string name(in.bytes());
+    add(std::move(name), std::string(in.bytes()));
+  }
+}
+
 // What a listing shows (and the body's name), in the record's leading fields.
 void read_listed(storage::RecordReader& in, ObjectRecord& r) {
   r.key = in.bytes();
@@ -78,10 +86,7 @@ void read_listed(storage::RecordReader& in, ObjectRecord& r) {
   r.storage_class = in.bytes();
   r.owner = in.bytes();
   r.checksum_type = in.bytes();
-  for (auto n = in.u64(); n > 0; --n) {
-    std::string name(in.bytes());
-    r.checksums[std::move(name)] = in.bytes();
-  }
+  read_pairs(in, [&](std::string name, std::string value) { r.checksums[std::move(name)] = std::move(value); });
 }
 
 bool is_json_record(std::string_view stored) { return !stored.empty() && stored.front() == '{'; }
@@ -110,14 +115,8 @@ ObjectRecord decode_object(std::string_view stored) {
   read_listed(in, r);
   auto headers = in.bytes();
   r.headers = headers.empty() ? Json::object() : Json::parse(headers);
-  for (auto n = in.u64(); n > 0; --n) {
-    std::string name(in.bytes());
-    r.metadata[std::move(name)] = in.bytes();
-  }
-  for (auto n = in.u64(); n > 0; --n) {
-    std::string name(in.bytes());
-    r.tags.emplace_back(std::move(name), in.bytes());
-  }
+  read_pairs(in, [&](std::string name, std::string value) { r.metadata[std::move(name)] = std::move(value); });
+  read_pairs(in, [&](std::string name, std::string value) { r.tags.emplace_back(std::move(name), std::move(value)); });
   for (auto n = in.u64(); n > 0; --n) r.part_sizes.push_back(in.u64());
   return r;
 }

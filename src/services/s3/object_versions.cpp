@@ -18,9 +18,8 @@ std::optional<ObjectRecord> ObjectOperations::find_version(std::string_view buck
   if (auto latest = current(bucket, key); latest && latest->version_id == version_id) return latest;
   std::optional<ObjectRecord> found;
   records_.scan(record_keys::versions_of(bucket, key), [&](std::string_view, std::string_view value) {
-    auto record = decode_object(value);
-    if (record.version_id != version_id) return true;
-    found = std::move(record);
+    if (decode_listed_object(value).version_id != version_id) return true;  // headers left unparsed
+    found = decode_object(value);
     return false;
   });
   return found;
@@ -120,7 +119,7 @@ awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const st
     if (latest && latest->sequence == removed->sequence) {
       std::optional<std::string> next;
       records_.scan(record_keys::versions_of(bucket, key), [&](std::string_view, std::string_view value) {
-        if (decode_object(value).sequence == removed->sequence) return true;
+        if (decode_listed_object(value).sequence == removed->sequence) return true;
         next = std::string(value);
         return false;
       });
