@@ -9,8 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { REPO, startNimbus } from '../helpers/server.mjs';
 
-const SEED_DIR = process.env.NIMBUS_SEED_DIR ?? join(REPO, '..', 'shared', 'seed');
+// The seed lives beside the repo in CI (../shared/seed); a user's clone has none, and then these
+// tests are skipped rather than failed.
+const SEED_DIR = process.env.NIMBUS_SEED_DIR || join(REPO, '..', 'shared', 'seed');
 const SEED = join(SEED_DIR, '000_d902f33c1dc4e7c6.txt');
+const skip = existsSync(SEED) ? false : `seed not found at ${SEED} (set NIMBUS_SEED_DIR to the folder holding it)`;
 
 // The fenced ```typescript block that defines `async function enqueueJob`.
 export function extractEnqueueJobBlock(markdown) {
@@ -32,14 +35,15 @@ let moduleFile;
 const savedEnv = {};
 
 before(async () => {
-  server = await startNimbus();
+  if (!skip) server = await startNimbus();
 });
 after(async () => {
   Object.assign(process.env, savedEnv);
   for (const [k, v] of Object.entries(savedEnv)) if (v === undefined) delete process.env[k];
   if (moduleFile) rmSync(moduleFile, { force: true });
-  const code = await server?.stop();
-  server?.cleanup();
+  if (!server) return;
+  const code = await server.stop();
+  server.cleanup();
   assert.equal(code, 0);
 });
 
@@ -50,8 +54,7 @@ function setEnv(vars) {
   }
 }
 
-test('the seed file holds the enqueueJob block', () => {
-  assert.ok(existsSync(SEED), `seed not found at ${SEED} (set NIMBUS_SEED_DIR)`);
+test('the seed file holds the enqueueJob block', { skip }, () => {
   const block = extractEnqueueJobBlock(readFileSync(SEED, 'utf8'));
   assert.match(block, /new SQSClient\(\{\}\)/);
   assert.match(block, /jobType/);
@@ -59,7 +62,7 @@ test('the seed file holds the enqueueJob block', () => {
   assert.doesNotMatch(js, /:\s*(string|any|Promise<void>|SQSEvent)\b/);
 });
 
-test("seed's enqueueJob sends a job that is received with its jobType attribute", async () => {
+test("seed's enqueueJob sends a job that is received with its jobType attribute", { skip }, async () => {
   const js = stripTypes(extractEnqueueJobBlock(readFileSync(SEED, 'utf8')));
   // Only an export line is appended so the test can call the function; the seed code itself is unchanged.
   moduleFile = join(REPO, 'tests', 'integration', 'sqs', `.seed-enqueue-job-${process.pid}.generated.mjs`);
