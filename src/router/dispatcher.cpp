@@ -1,5 +1,7 @@
 #include "router/dispatcher.h"
 
+#include <algorithm>
+
 #include "core/ids.h"
 #include "core/log.h"
 
@@ -22,6 +24,21 @@ AwsError not_implemented(std::string_view service, std::string_view operation) {
                   "nimbus does not implement " + std::string(service) + " " + std::string(operation) + " yet."};
 }
 
+// A request for an AWS service nimbus knows from the models but does not serve.
+AwsError not_served(const model::ServiceInfo& info, const ServiceRegistry& registry, Wire wire) {
+  std::vector<std::string_view> names;
+  for (const auto& service : registry.all()) names.push_back(service->name());
+  std::sort(names.begin(), names.end());
+  std::string served;
+  for (auto name : names) served += (served.empty() ? "" : ", ") + std::string(name);
+  AwsError error{501, "NotImplemented",
+                 "nimbus does not serve the " + std::string(info.service_id) + " API (" +
+                     std::string(info.endpoint_prefix) + ") yet; served: " + served};
+  // The json protocols name the error in a header too (rest-json's writer sets it already).
+  if (wire == Wire::Json) error.headers.emplace_back("x-amzn-ErrorType", error.code);
+  return error;
+}
+
 // HEAD answers and 304 Not Modified carry no body, errors included.
 void strip_body_for_head(const HttpRequest& request, HttpResponse& response) {
   if (request.method() != http::verb::head && response.result() != http::status::not_modified) return;
@@ -37,8 +54,15 @@ HttpResponse error_response(const Route* route, const AwsError& error, const Htt
     response.keep_alive(request.keep_alive());
     return response;
   }
-  auto response = protocol::encode_error(route ? &route->service->model() : nullptr,
-                                         route ? route->wire : Wire::Json, error, request_id,
+  // An unserved service has no model of its own: its directory entry stands in for one.
+  std::optional<model::ServiceModel> unserved_model;
+  const model::ServiceModel* model = nullptr;
+  if (route && route->service) {
+    model = &route->service->model();
+  } else if (route && route->unserved) {
+    model = &unserved_model.emplace(route->unserved->error_model());
+  }
+  auto response = protocol::encode_error(model, route ? route->wire : Wire::Json, error, request_id,
                                          request.version(), request.keep_alive());
   for (const auto& [name, value] : error.headers) response.set(name, value);
   strip_body_for_head(request, response);
@@ -107,6 +131,10 @@ boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest
   try {
     route = router_.route(request, Authenticator::peek_scope_service(request));
     if (!route) throw unroutable();
+    if (route->unserved) {
+      outcome.service = std::string(route->unserved->endpoint_prefix);
+      throw not_served(*route->unserved, registry_, route->wire);
+    }
     const auto& model = route->service->model();
     outcome.service = std::string(route->service->name());
     auto context = make_context(request, *route, true, request_id, client_ip);
@@ -132,7 +160,7 @@ boost::asio::awaitable<Dispatcher::Outcome> Dispatcher::run_pipeline(HttpRequest
 bool Dispatcher::wants_streamed_body(const HttpRequest& head) const {
   if (admin::is_admin_path(head.target())) return false;
   auto route = router_.route(head, Authenticator::peek_scope_service(head));
-  return route && route->service->serves_raw_http();
+  return route && route->service && route->service->serves_raw_http();
 }
 
 boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
@@ -148,6 +176,7 @@ boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
   try {
     route = router_.route(head, Authenticator::peek_scope_service(head));
     if (!route) throw unroutable();
+    if (route->unserved) throw not_served(*route->unserved, registry_, route->wire);
     outcome.service = std::string(route->service->name());
     auto context = make_context(head, *route, false, request_id, client_ip);
     reply = co_await route->service->handle_http(head, body, context);

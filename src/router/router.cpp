@@ -83,6 +83,21 @@ HostInfo parse_host(std::string_view raw_host) {
   return info;
 }
 
+const model::ServiceInfo* aws_host_service(std::string_view raw_host) {
+  static constexpr std::string_view kSuffixes[] = {".amazonaws.com", ".amazonaws.com.cn", ".api.aws",
+                                                   ".localhost.localstack.cloud"};
+  auto host = strip_port(raw_host);
+  for (auto suffix : kSuffixes) {
+    if (!host.ends_with(suffix)) continue;
+    auto name = host.substr(0, host.size() - suffix.size());  // "lambda.us-east-1", "sts"
+    if (auto dot = name.rfind('.'); dot != std::string_view::npos && looks_like_region(name.substr(dot + 1))) {
+      name = name.substr(0, dot);
+    }
+    return model::find_by_endpoint_prefix(name);
+  }
+  return nullptr;
+}
+
 std::optional<std::string> query_action(const protocol::HttpRequest& request) {
   std::string_view target = request.target();
   auto question = target.find('?');
@@ -106,12 +121,30 @@ std::optional<Route> Router::for_service(Service* service, const protocol::HttpR
   return Route{service, Wire::Json};
 }
 
+Route Router::unserved(const model::ServiceInfo& info, const protocol::HttpRequest& request) {
+  // Answer in the protocol the client speaks when the request shows it (a service whose newer
+  // models moved between query and json), else in the model's own.
+  bool has_target = request.find("X-Amz-Target") != request.end();
+  Wire wire = Wire::Json;
+  if (info.protocol == "rest-json") {
+    wire = Wire::RestJson;
+  } else if (info.protocol == "rest-xml") {
+    wire = Wire::RestXml;
+  } else if (info.protocol == "json") {
+    wire = !has_target && form_encoded(request) ? Wire::Query : Wire::Json;
+  } else {  // query, ec2 (whose clients also read the query <ErrorResponse>)
+    wire = has_target ? Wire::Json : Wire::Query;
+  }
+  return Route{nullptr, wire, &info};
+}
+
 std::optional<Route> Router::route(const protocol::HttpRequest& request,
                                    std::string_view scope_service) const {
-  if (auto target = request["X-Amz-Target"]; !target.empty()) {
-    auto prefix = target.substr(0, target.rfind('.'));
+  auto target = request["X-Amz-Target"];
+  auto target_prefix = target.substr(0, target.rfind('.'));  // "" when absent
+  if (!target_prefix.empty()) {
     for (const auto& service : registry_.all()) {
-      if (service->model().target_prefix == prefix) return Route{service.get(), Wire::Json};
+      if (service->model().target_prefix == target_prefix) return Route{service.get(), Wire::Json};
     }
   }
   if (!scope_service.empty()) {
@@ -119,8 +152,16 @@ std::optional<Route> Router::route(const protocol::HttpRequest& request,
       if (service->model().signing_name == scope_service) return for_service(service.get(), request);
     }
   }
-  if (auto host = parse_host(request[http::field::host]); !host.service.empty()) {
+  // The client named a service explicitly, and it is one nimbus does not serve.
+  if (const auto* info = model::find_by_target_prefix(target_prefix)) return unserved(*info, request);
+  if (const auto* info = model::find_by_signing_name(scope_service)) return unserved(*info, request);
+  auto host_header = request[http::field::host];
+  if (auto host = parse_host(host_header); !host.service.empty()) {
     if (auto route = for_service(registry_.find(host.service), request)) return route;
+  }
+  if (const auto* info = aws_host_service(host_header)) {
+    if (auto* service = registry_.find(info->endpoint_prefix)) return for_service(service, request);
+    return unserved(*info, request);
   }
   if (auto action = query_action(request)) {
     for (const auto& service : registry_.all()) {

@@ -16,7 +16,7 @@ fi
 
 status=0
 
-echo "== pytest (boto3 query protocol + AWS CLI) against $NIMBUS_BIN"
+echo "== pytest (boto3 query protocol + AWS CLI) against $NIMBUS_BIN: every folder of tests/integration"
 # shellcheck disable=SC2086
 "$PYTHON" -m pytest tests/integration -p no:cacheprovider ${PYTEST_ARGS:-}
 rc=$?
@@ -29,7 +29,7 @@ fi
 
 echo "== node --test (@aws-sdk/client-sqs v3, JSON protocol)"
 shopt -s nullglob
-node_tests=(tests/integration/sqs/*.test.mjs tests/integration/s3/*.test.mjs)
+node_tests=(tests/integration/*/*.test.mjs)   # every suite folder: sqs/, s3/, core/ ...
 if [[ ${#node_tests[@]} -eq 0 ]]; then
   echo "run.sh: no node test files found — counted as a failure" >&2
   status=1

@@ -1,0 +1,102 @@
+"""Requests for AWS services nimbus does not serve: the real clients get 501 NotImplemented in the
+service's own protocol (rest-json Lambda, json DynamoDB / EventBridge, query STS), with a message
+naming the service, while S3 and SQS keep working on the same endpoint."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import AWS_CLI, cli_env, make_client
+
+pytestmark = pytest.mark.slow
+
+# (CLI command, boto3 client + call, the name the message must carry)
+CALLS = [
+    (["lambda", "list-functions"], ("lambda", "list_functions"), "Lambda API (lambda)"),
+    (["dynamodb", "list-tables"], ("dynamodb", "list_tables"), "DynamoDB API (dynamodb)"),
+    (["events", "list-event-buses"], ("events", "list_event_buses"), "(events)"),
+    (["sts", "get-caller-identity"], ("sts", "get_caller_identity"), "STS API (sts)"),
+]
+IDS = [call[0][0] for call in CALLS]
+
+
+@pytest.mark.parametrize("cli_args,boto_call,named", CALLS, ids=IDS)
+def test_boto3_gets_not_implemented_naming_the_service(nimbus, cli_args, boto_call, named):
+    service, method = boto_call
+    client = make_client(nimbus.endpoint, service=service)
+    with pytest.raises(ClientError) as raised:
+        getattr(client, method)()
+    error = raised.value.response["Error"]
+    assert error["Code"] == "NotImplemented"
+    assert named in error["Message"]
+    assert "served: s3, sqs" in error["Message"]
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+
+
+@pytest.mark.parametrize("cli_args,boto_call,named", CALLS, ids=IDS)
+def test_aws_cli_reports_not_implemented_naming_the_service(nimbus, cli_args, boto_call, named):
+    if not Path(AWS_CLI).exists():
+        pytest.skip(f"AWS CLI not found at {AWS_CLI}")
+    proc = subprocess.run([AWS_CLI, "--endpoint-url", nimbus.endpoint, *cli_args],
+                          env=cli_env(), capture_output=True, text=True, timeout=90)
+    assert proc.returncode != 0
+    # "An error occurred (NotImplemented) when calling the ListFunctions operation: nimbus does not ..."
+    assert "(NotImplemented)" in proc.stderr, proc.stderr
+    assert named in proc.stderr, proc.stderr
+
+
+def test_lambda_wire_format_is_rest_json(nimbus):
+    import requests
+
+    response = requests.get(nimbus.endpoint + "/2015-03-31/functions/",
+                            headers={"Host": "lambda.us-east-1.amazonaws.com"}, timeout=10)
+    assert response.status_code == 501
+    assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
+    assert response.json()["message"].startswith("nimbus does not serve the Lambda API (lambda)")
+
+
+def s3_client(endpoint):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "s3", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+
+
+def test_s3_and_sqs_still_work_beside_them(nimbus):
+    import requests
+
+    s3 = s3_client(nimbus.endpoint)
+    s3.create_bucket(Bucket="still-served")
+    s3.put_object(Bucket="still-served", Key="k", Body=b"v")
+    assert s3.get_object(Bucket="still-served", Key="k")["Body"].read() == b"v"
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "still-served", "Key": "k"})
+    assert "X-Amz-Credential=test%2F" in url and "%2Fs3%2Faws4_request" in url
+    assert requests.get(url, timeout=10).content == b"v"
+
+    sqs = make_client(nimbus.endpoint)
+    queue = sqs.create_queue(QueueName="still-served")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="hello")
+    assert sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"] == "hello"
+
+
+def test_a_bucket_named_like_a_service_is_still_a_bucket(nimbus):
+    import requests
+
+    s3 = s3_client(nimbus.endpoint)
+    s3.create_bucket(Bucket="lambda")
+    s3.put_object(Bucket="lambda", Key="k", Body=b"in a bucket")
+    for host in (f"lambda.localhost:{nimbus.port}", f"lambda.s3.localhost.localstack.cloud:{nimbus.port}"):
+        response = requests.get(f"http://127.0.0.1:{nimbus.port}/k", headers={"Host": host}, timeout=10)
+        assert (response.status_code, response.content) == (200, b"in a bucket"), host
+
+
+def test_s3_and_sqs_through_the_cli_still_work(aws_cli):
+    aws_cli("s3", "mb", "s3://still-served-cli")
+    assert "still-served-cli" in aws_cli("s3", "ls").stdout
+    url = aws_cli("sqs", "create-queue", "--queue-name", "still-served-cli").json["QueueUrl"]
+    assert url.endswith("/000000000000/still-served-cli")

@@ -1,0 +1,137 @@
+// What a client gets from the pipeline for a service nimbus knows but does not serve: 501 with
+// NotImplemented in that service's own protocol, naming the service and what is served.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "router/authenticator.h"
+#include "router/dispatcher.h"
+#include "services/registry.h"
+#include "storage/memory_store.h"
+
+namespace nimbus::router {
+namespace {
+
+namespace http = boost::beast::http;
+using protocol::HttpRequest;
+using protocol::HttpResponse;
+
+// A header-signed request (the signature is not checked: --auth off).
+HttpRequest signed_request(http::verb method, std::string target, std::string_view scope_service,
+                           std::string host = "localhost:4566") {
+  HttpRequest req{method, target, 11};
+  req.set(http::field::host, host);
+  req.set("X-Amz-Date", "20240101T000000Z");
+  req.set(http::field::authorization,
+          "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/" + std::string(scope_service) +
+              "/aws4_request, SignedHeaders=host;x-amz-date, "
+              "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  return req;
+}
+
+class UnservedReplyTest : public ::testing::Test {
+ protected:
+  UnservedReplyTest()
+      : registry_(store_, clock_, std::filesystem::temp_directory_path() / "nimbus-router-test"),
+        authenticator_(AuthMode::Off, ""),
+        dispatcher_(registry_, clock_, authenticator_) {}
+
+  HttpResponse send(HttpRequest req) {
+    req.prepare_payload();
+    boost::asio::io_context io;
+    auto reply = boost::asio::co_spawn(io, dispatcher_.handle(req, "127.0.0.1"), boost::asio::use_future);
+    io.run();
+    return std::move(reply.get().message);
+  }
+
+  storage::MemoryStore store_;
+  Clock clock_;
+  ServiceRegistry registry_;
+  Authenticator authenticator_;
+  Dispatcher dispatcher_;
+};
+
+TEST_F(UnservedReplyTest, RestJsonService) {
+  auto response = send(signed_request(http::verb::get, "/2015-03-31/functions/", "lambda"));
+  EXPECT_EQ(response.result_int(), 501);
+  EXPECT_EQ(response["x-amzn-ErrorType"], "NotImplemented");
+  EXPECT_EQ(response[http::field::content_type], "application/json");
+  auto body = nlohmann::json::parse(response.body());
+  EXPECT_EQ(body["__type"], "NotImplemented");
+  EXPECT_EQ(body["message"], "nimbus does not serve the Lambda API (lambda) yet; served: s3, sqs");
+}
+
+TEST_F(UnservedReplyTest, JsonService) {
+  auto req = signed_request(http::verb::post, "/", "dynamodb");
+  req.set("X-Amz-Target", "DynamoDB_20120810.ListTables");
+  req.set(http::field::content_type, "application/x-amz-json-1.0");
+  req.body() = "{}";
+  auto response = send(std::move(req));
+  EXPECT_EQ(response.result_int(), 501);
+  EXPECT_EQ(response["x-amzn-ErrorType"], "NotImplemented");
+  EXPECT_EQ(response[http::field::content_type], "application/x-amz-json-1.0");
+  auto body = nlohmann::json::parse(response.body());
+  EXPECT_TRUE(body["__type"].get<std::string>().ends_with("#NotImplemented")) << body;
+  EXPECT_NE(body["message"].get<std::string>().find("DynamoDB API (dynamodb)"), std::string::npos);
+}
+
+TEST_F(UnservedReplyTest, JsonServiceOfVersion11) {
+  auto req = signed_request(http::verb::post, "/", "events");
+  req.set("X-Amz-Target", "AWSEvents.ListEventBuses");
+  req.set(http::field::content_type, "application/x-amz-json-1.1");
+  req.body() = "{}";
+  auto response = send(std::move(req));
+  EXPECT_EQ(response.result_int(), 501);
+  EXPECT_EQ(response[http::field::content_type], "application/x-amz-json-1.1");
+  EXPECT_NE(response.body().find("(events)"), std::string::npos) << response.body();
+}
+
+TEST_F(UnservedReplyTest, QueryService) {
+  auto req = signed_request(http::verb::post, "/", "sts");
+  req.set(http::field::content_type, "application/x-www-form-urlencoded; charset=utf-8");
+  req.body() = "Action=GetCallerIdentity&Version=2011-06-15";
+  auto response = send(std::move(req));
+  EXPECT_EQ(response.result_int(), 501);
+  const auto& body = response.body();
+  EXPECT_NE(body.find("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"), std::string::npos)
+      << body;
+  EXPECT_NE(body.find("<Type>Sender</Type><Code>NotImplemented</Code>"), std::string::npos) << body;
+  EXPECT_NE(body.find("the STS API (sts)"), std::string::npos) << body;
+}
+
+TEST_F(UnservedReplyTest, RestXmlService) {
+  auto response = send(signed_request(http::verb::get, "/2020-05-31/distribution", "cloudfront"));
+  EXPECT_EQ(response.result_int(), 501);
+  EXPECT_NE(response.body().find("<Error><Code>NotImplemented</Code>"), std::string::npos) << response.body();
+}
+
+TEST_F(UnservedReplyTest, HeadRequestGetsNoBody) {
+  auto response = send(signed_request(http::verb::head, "/2015-03-31/functions/f", "lambda"));
+  EXPECT_EQ(response.result_int(), 501);
+  EXPECT_TRUE(response.body().empty());
+}
+
+TEST_F(UnservedReplyTest, UnsignedRequestByHost) {
+  HttpRequest req{http::verb::get, "/2015-03-31/functions/", 11};
+  req.set(http::field::host, "lambda.us-east-1.amazonaws.com");
+  auto response = send(std::move(req));
+  EXPECT_EQ(response.result_int(), 501);
+  EXPECT_EQ(response["x-amzn-ErrorType"], "NotImplemented");
+}
+
+TEST_F(UnservedReplyTest, RejectedRequestsOfUnservedServicesUseTheirProtocol) {
+  auto req = signed_request(http::verb::post, "/", "sts");
+  req.set(http::field::content_type, "application/x-www-form-urlencoded");
+  auto response = dispatcher_.reject(req, AwsError::payload_too_large("too large"));
+  EXPECT_EQ(response.result_int(), 413);
+  EXPECT_NE(response.body().find("<ErrorResponse"), std::string::npos) << response.body();
+  EXPECT_FALSE(dispatcher_.wants_streamed_body(req));
+}
+
+}  // namespace
+}  // namespace nimbus::router
