@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/text.h"
 #include "protocol/codecs.h"
 #include "protocol/validation.h"
 #include "protocol/wire_values.h"
@@ -139,7 +140,7 @@ class QueryDecoder {
 };
 
 void add_params(ParamMap& params, std::string_view text) {
-  auto parsed = wire::parse_form(text);
+  auto parsed = text::parse_form(text);
   if (!parsed) throw AwsError::malformed_query_string("The query string is not well formed (bad percent-encoding).");
   for (auto& [name, value] : *parsed) params[std::move(name)] = std::move(value);
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "core/text.h"
 #include "protocol/codecs.h"
 #include "protocol/validation.h"
 #include "protocol/wire_values.h"
@@ -74,8 +75,8 @@ std::multimap<std::string, std::string, std::less<>> query_params(std::string_vi
   for (std::string_view pair : split(query, '&')) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    auto name = wire::percent_decode(pair.substr(0, eq), true);
-    auto value = wire::percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+    auto name = text::percent_decode(pair.substr(0, eq), true);
+    auto value = text::percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (name && value) out.emplace(std::move(*name), std::move(*value));
   }
   return out;
@@ -261,7 +262,7 @@ OperationCall decode_rest_request(const ServiceModel& service, Wire wire, const 
     if (m.location == "uri") {
       auto it = labels.find(m.wire_name());
       if (it != labels.end()) {
-        auto decoded = wire::percent_decode(it->second, false);
+        auto decoded = text::percent_decode(it->second, false);
         if (!decoded) throw AwsError(400, "InvalidURI", "Couldn't parse the specified URI.");
         value = scalar_or_throw(shape, *decoded, wire, m.wire_name());
       }

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/wire_values.h"
+#include "core/text.h"
 #include "services/s3/config_common.h"
 #include "services/s3/s3_errors.h"
 
@@ -135,8 +135,8 @@ std::optional<std::string> expiration_header(const Json& configuration, const Ob
     }
   }
   if (!earliest) return std::nullopt;
-  return "expiry-date=\"" + protocol::wire::format_http_date(static_cast<double>(*earliest / 1000)) +
-         "\", rule-id=\"" + protocol::wire::percent_encode(rule_id, false) + "\"";
+  return "expiry-date=\"" + text::format_http_date(static_cast<double>(*earliest / 1000)) +
+         "\", rule-id=\"" + text::percent_encode(rule_id, false) + "\"";
 }
 
 void describe_expiration(const Bucket& bucket, const ObjectSummary& object, Json& output) {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
-#include "protocol/wire_values.h"
+#include "core/text.h"
 #include "services/s3/config_common.h"
 #include "services/s3/s3_errors.h"
 
@@ -35,7 +35,7 @@ std::optional<uint64_t> length_bound(const Json& value) {
     return value.get<uint64_t>();
   }
   if (value.is_string()) {
-    auto parsed = protocol::wire::parse_integer(value.get<std::string>());
+    auto parsed = text::parse_integer(value.get<std::string>());
     if (parsed && *parsed >= 0) return static_cast<uint64_t>(*parsed);
   }
   return std::nullopt;
@@ -93,7 +93,7 @@ PostPolicyLimits check_post_policy(std::string_view policy_base64,
   if (expiration == policy.end() || !expiration->is_string()) {
     throw errors::invalid_policy_document("Policy missing expiration.");
   }
-  auto expires = protocol::wire::parse_timestamp(expiration->get<std::string>());
+  auto expires = text::parse_timestamp(expiration->get<std::string>());
   if (!expires) {
     throw errors::invalid_policy_document("Invalid 'expiration' value: '" + expiration->get<std::string>() + "'");
   }
