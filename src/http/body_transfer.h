@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "core/aws_error.h"
+#include "core/raw_http.h"
 #include "http/server.h"
-#include "http/streaming.h"
 
 namespace nimbus::http_server {
 

@@ -17,14 +17,20 @@
 #include <unordered_set>
 
 #include "core/aws_error.h"
-#include "http/streaming.h"
+#include "core/raw_http.h"
 
 namespace nimbus::http_server {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
+// The message types are core's (core/raw_http.h); these names keep `http_server::Reply` etc.
+// valid for callers not yet spelling them `nimbus::`.
+using nimbus::BodyRange;
+using nimbus::BodyReader;
+using nimbus::HttpRequest;
+using nimbus::HttpResponse;
+using nimbus::OpenFile;
+using nimbus::Reply;
 
 struct ServerLimits {
   size_t header_bytes = 64 * 1024;

@@ -13,13 +13,16 @@
 #include <string_view>
 
 #include "core/aws_error.h"
+#include "core/raw_http.h"
 #include "protocol/model.h"
 
 namespace nimbus::protocol {
 
 namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
+// The message types are core's (core/raw_http.h); these names keep `protocol::HttpRequest`
+// valid for callers not yet spelling it `nimbus::HttpRequest`.
+using nimbus::HttpRequest;
+using nimbus::HttpResponse;
 using Json = nlohmann::json;
 
 enum class Wire { Query, Json, RestJson, RestXml };

@@ -21,7 +21,7 @@ inline std::pair<std::string_view, std::string_view> split_first_line(const uint
 
 // Decodes and, on success, encodes the decoded input back as if it were the output.
 inline void decode_and_encode(const model::ServiceModel& service, protocol::Wire wire,
-                              const protocol::HttpRequest& request) {
+                              const HttpRequest& request) {
   try {
     protocol::OperationCall call = protocol::decode_request(service, wire, request);
     protocol::encode_response(service, wire, *call.operation, call.input, "fuzz", 11, true);

@@ -3,7 +3,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace nimbus;
-  protocol::HttpRequest request{protocol::http::verb::post, "/", 11};
+  HttpRequest request{protocol::http::verb::post, "/", 11};
   request.body().assign(reinterpret_cast<const char*>(data), size);
   fuzz::decode_and_encode(model::sqs_model(), protocol::Wire::Query, request);
   return 0;

@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view method = line.substr(0, space);
   std::string target = space == std::string_view::npos ? "/" : std::string(line.substr(space + 1));
   if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
-  protocol::HttpRequest request;
+  HttpRequest request;
   request.method_string(method.empty() ? std::string_view("GET") : method);
   request.target(target);
   request.body().assign(body);

@@ -36,7 +36,7 @@ uint64_t parse_hex_size(std::string_view text) {
 
 }  // namespace
 
-AwsChunkedReader::AwsChunkedReader(http_server::BodyReader& inner, Options options)
+AwsChunkedReader::AwsChunkedReader(BodyReader& inner, Options options)
     : inner_(inner), options_(std::move(options)), previous_signature_(options_.seed_signature) {}
 
 boost::asio::awaitable<bool> AwsChunkedReader::fill() {

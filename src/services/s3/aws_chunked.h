@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include "http/streaming.h"
+#include "core/raw_http.h"
 
 namespace nimbus::s3 {
 
-class AwsChunkedReader final : public http_server::BodyReader {
+class AwsChunkedReader final : public BodyReader {
  public:
   struct Options {
     // Verify chunk signatures (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) when non-empty.
@@ -25,7 +25,7 @@ class AwsChunkedReader final : public http_server::BodyReader {
     std::optional<uint64_t> decoded_length;
   };
 
-  AwsChunkedReader(http_server::BodyReader& inner, Options options);
+  AwsChunkedReader(BodyReader& inner, Options options);
 
   boost::asio::awaitable<size_t> read_some(std::span<char> out) override;
   std::optional<uint64_t> content_length() const override { return options_.decoded_length; }
@@ -44,7 +44,7 @@ class AwsChunkedReader final : public http_server::BodyReader {
   bool verifying() const { return !options_.signing_key.empty(); }
   std::string_view buffered() const { return std::string_view(buffer_).substr(position_); }
 
-  http_server::BodyReader& inner_;
+  BodyReader& inner_;
   Options options_;
   State state_ = State::ChunkHeader;
   std::string buffer_;

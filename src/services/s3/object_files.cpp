@@ -131,13 +131,13 @@ std::string ObjectFiles::new_part_name(std::string_view upload_id, int part_numb
   return "parts/" + std::string(upload_id) + "/" + std::to_string(part_number) + "-" + random_name();
 }
 
-std::optional<http_server::BodyRange> ObjectFiles::open(std::string_view relative, uint64_t length) const {
+std::optional<BodyRange> ObjectFiles::open(std::string_view relative, uint64_t length) const {
   int fd = ::open(path(relative).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  return http_server::BodyRange{std::make_shared<http_server::OpenFile>(fd), 0, length};
+  return BodyRange{std::make_shared<OpenFile>(fd), 0, length};
 }
 
-bool ObjectFiles::read_range(const http_server::BodyRange& range, const std::function<void(std::string_view)>& consume) {
+bool ObjectFiles::read_range(const BodyRange& range, const std::function<void(std::string_view)>& consume) {
   if (range.bytes) {
     consume(std::string_view(*range.bytes).substr(static_cast<size_t>(range.offset), static_cast<size_t>(range.length)));
     return true;

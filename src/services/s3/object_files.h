@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "http/streaming.h"
+#include "core/raw_http.h"
 #include "services/s3/blocking_pool.h"
 
 namespace nimbus::s3 {
@@ -64,10 +64,10 @@ class ObjectFiles {
   std::filesystem::path path(std::string_view relative) const { return root_ / std::string(relative); }
 
   // The whole file (`length` bytes) opened read-only; nullopt if it is gone.
-  std::optional<http_server::BodyRange> open(std::string_view relative, uint64_t length) const;
+  std::optional<BodyRange> open(std::string_view relative, uint64_t length) const;
   // Hands the range's bytes (a file's or in-memory ones) to `consume` block by block; false if
   // the file ends early.
-  static bool read_range(const http_server::BodyRange& range, const std::function<void(std::string_view)>& consume);
+  static bool read_range(const BodyRange& range, const std::function<void(std::string_view)>& consume);
   // Appends each (relative name, length) file to `into`, on the blocking pool (a multipart
   // Complete copies gigabytes); false if one is missing.
   boost::asio::awaitable<bool> concatenate(PendingFile& into, std::vector<std::pair<std::string, uint64_t>> sources);

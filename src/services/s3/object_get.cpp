@@ -108,7 +108,7 @@ std::optional<ObjectSummary> ObjectOperations::head(const Bucket& bucket, std::s
   return record->summary(bucket.name);
 }
 
-std::optional<std::pair<ObjectSummary, http_server::BodyRange>> ObjectOperations::open(const Bucket& bucket,
+std::optional<std::pair<ObjectSummary, BodyRange>> ObjectOperations::open(const Bucket& bucket,
                                                                                       std::string_view key) {
   auto record = current(bucket.name, key);
   if (!record || record->delete_marker) return std::nullopt;

@@ -3,7 +3,7 @@
 #include <map>
 
 #include "auth/signing.h"
-#include "protocol/wire_values.h"
+#include "core/text.h"
 #include "services/s3/access_control.h"
 #include "services/s3/config_common.h"
 #include "services/s3/post_policy.h"
@@ -20,9 +20,9 @@ constexpr size_t kMaxFieldBytes = 20 * 1024;
 constexpr std::string_view kMetaPrefix = "x-amz-meta-";
 
 // Enforces the policy's content-length-range while the file streams through.
-class LengthCheckedReader final : public http_server::BodyReader {
+class LengthCheckedReader final : public BodyReader {
  public:
-  LengthCheckedReader(http_server::BodyReader& inner, PostPolicyLimits limits) : inner_(inner), limits_(limits) {}
+  LengthCheckedReader(BodyReader& inner, PostPolicyLimits limits) : inner_(inner), limits_(limits) {}
   awaitable<size_t> read_some(std::span<char> out) override {
     auto count = co_await inner_.read_some(out);
     total_ += count;
@@ -39,7 +39,7 @@ class LengthCheckedReader final : public http_server::BodyReader {
   bool done() const override { return inner_.done(); }
 
  private:
-  http_server::BodyReader& inner_;
+  BodyReader& inner_;
   PostPolicyLimits limits_;
   uint64_t total_ = 0;
 };
@@ -107,9 +107,9 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-http_server::Reply success_reply(const S3Call& call, const Fields& fields, const ObjectSummary& object) {
-  using protocol::wire::percent_encode;
-  http_server::Reply reply;
+Reply success_reply(const S3Call& call, const Fields& fields, const ObjectSummary& object) {
+  using text::percent_encode;
+  Reply reply;
   auto& message = reply.message;
   message.version(call.head.version());
   std::string host = call.context.host.empty() ? "localhost:4566" : call.context.host;
@@ -142,7 +142,7 @@ http_server::Reply success_reply(const S3Call& call, const Fields& fields, const
 
 }  // namespace
 
-awaitable<http_server::Reply> post_upload(S3Call& call, S3Environment& environment, ObjectAccess& objects,
+awaitable<Reply> post_upload(S3Call& call, S3Environment& environment, ObjectAccess& objects,
                                           const auth::Credentials* credentials) {
   auto bucket = environment.buckets.find(call.bucket);
   if (!bucket) throw errors::no_such_bucket(call.bucket);

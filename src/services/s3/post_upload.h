@@ -11,7 +11,7 @@
 namespace nimbus::s3 {
 
 // `credentials` null: signatures are not checked (--auth off without a credentials file).
-awaitable<http_server::Reply> post_upload(S3Call& call, S3Environment& environment, ObjectAccess& objects,
+awaitable<Reply> post_upload(S3Call& call, S3Environment& environment, ObjectAccess& objects,
                                           const auth::Credentials* credentials);
 
 }  // namespace nimbus::s3

@@ -71,7 +71,7 @@ std::optional<std::string> form_boundary(std::string_view content_type) {
 
 // The body is read as if preceded by CRLF, so the first boundary is an ordinary delimiter and
 // any preamble is the content of a part nobody reads.
-FormDataReader::FormDataReader(http_server::BodyReader& body, std::string boundary)
+FormDataReader::FormDataReader(BodyReader& body, std::string boundary)
     : body_(body), delimiter_("\r\n--" + boundary), buffer_("\r\n") {}
 
 awaitable<bool> FormDataReader::fill() {

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "http/streaming.h"
+#include "core/raw_http.h"
 #include "services/s3/s3_types.h"
 
 namespace nimbus::s3 {
@@ -26,7 +26,7 @@ std::optional<std::string> form_boundary(std::string_view content_type);
 // Reads a multipart/form-data body part by part.
 class FormDataReader {
  public:
-  FormDataReader(http_server::BodyReader& body, std::string boundary);
+  FormDataReader(BodyReader& body, std::string boundary);
 
   // The next part's headers; nullopt after the closing boundary. Unread content of the current
   // part is skipped. Throws MalformedPOSTRequest on framing errors or a truncated body.
@@ -34,11 +34,11 @@ class FormDataReader {
   // The rest of the current part, whole; MaxPostPreDataLengthExceeded when longer than `limit`.
   awaitable<std::string> read_value(size_t limit);
   // The rest of the current part as a stream ending at the boundary.
-  http_server::BodyReader& content() { return content_; }
+  BodyReader& content() { return content_; }
 
  private:
   // The current part's content seen as a request body.
-  class PartReader final : public http_server::BodyReader {
+  class PartReader final : public BodyReader {
    public:
     explicit PartReader(FormDataReader& form) : form_(form) {}
     awaitable<size_t> read_some(std::span<char> out) override;
@@ -58,7 +58,7 @@ class FormDataReader {
   awaitable<bool> fill();
   awaitable<void> require(size_t bytes);
 
-  http_server::BodyReader& body_;
+  BodyReader& body_;
   std::string delimiter_;  // "\r\n--" + boundary
   std::string buffer_;
   size_t start_ = 0;  // first unconsumed byte of buffer_

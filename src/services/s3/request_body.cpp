@@ -52,7 +52,7 @@ void check_checksum_form(ChecksumAlgorithm algorithm, const std::string& value) 
 
 }  // namespace
 
-RequestBody::RequestBody(const protocol::HttpRequest& head, http_server::BodyReader& body,
+RequestBody::RequestBody(const HttpRequest& head, BodyReader& body,
                          const RequestContext& context)
     : head_(head), raw_(body) {
   std::string sha256_header(head["x-amz-content-sha256"]);
@@ -135,8 +135,8 @@ void RequestBody::verify(const std::string& md5, const std::string& sha256,
   }
 }
 
-boost::asio::awaitable<std::string> read_small_body(const protocol::HttpRequest& head,
-                                                    http_server::BodyReader& body,
+boost::asio::awaitable<std::string> read_small_body(const HttpRequest& head,
+                                                    BodyReader& body,
                                                     const RequestContext& context) {
   RequestBody request(head, body, context);
   if (request.length() && *request.length() > kSmallBodyLimit) throw errors::max_message_length_exceeded();

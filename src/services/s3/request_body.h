@@ -7,9 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "core/raw_http.h"
 #include "core/request_context.h"
-#include "http/streaming.h"
-#include "protocol/protocol.h"
 #include "services/s3/aws_chunked.h"
 #include "services/s3/checksums.h"
 
@@ -19,9 +18,9 @@ namespace nimbus::s3 {
 class RequestBody {
  public:
   // Validates the headers (Content-MD5 form, declared checksums) before any byte is read.
-  RequestBody(const protocol::HttpRequest& head, http_server::BodyReader& body, const RequestContext& context);
+  RequestBody(const HttpRequest& head, BodyReader& body, const RequestContext& context);
 
-  http_server::BodyReader& reader() { return chunked_ ? *chunked_ : raw_; }
+  BodyReader& reader() { return chunked_ ? *chunked_ : raw_; }
   // Bytes the object will have: x-amz-decoded-content-length or Content-Length.
   std::optional<uint64_t> length() const { return length_; }
   // The checksum algorithm to compute: named by x-amz-checksum-*, x-amz-trailer or
@@ -37,8 +36,8 @@ class RequestBody {
   void verify(const std::string& md5, const std::string& sha256, const std::optional<std::string>& checksum) const;
 
  private:
-  const protocol::HttpRequest& head_;
-  http_server::BodyReader& raw_;
+  const HttpRequest& head_;
+  BodyReader& raw_;
   std::unique_ptr<AwsChunkedReader> chunked_;
   std::optional<uint64_t> length_;
   std::optional<ChecksumAlgorithm> algorithm_;
@@ -49,8 +48,8 @@ class RequestBody {
 
 // Reads a non-streaming body whole (decoding aws-chunked, checking Content-MD5 and a hex
 // x-amz-content-sha256); EntityTooLarge / MaxMessageLengthExceeded past 16 MiB.
-boost::asio::awaitable<std::string> read_small_body(const protocol::HttpRequest& head,
-                                                    http_server::BodyReader& body,
+boost::asio::awaitable<std::string> read_small_body(const HttpRequest& head,
+                                                    BodyReader& body,
                                                     const RequestContext& context);
 
 }  // namespace nimbus::s3

@@ -12,11 +12,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/raw_http.h"
 #include "core/request_context.h"
-#include "http/streaming.h"
 #include "protocol/protocol.h"
 
 namespace nimbus::s3 {
+
+// The streaming types moved from the server's namespace to core (core/raw_http.h); this keeps
+// `http_server::Reply` etc. valid in S3 files not yet spelling them unqualified.
+namespace http_server = ::nimbus;
 
 using Json = nlohmann::json;
 template <typename T>
@@ -53,13 +57,13 @@ struct ObjectSummary {
 // One operation call as a handler sees it.
 struct S3Call {
   RequestContext& context;
-  const protocol::HttpRequest& head;  // request line + headers (body streamed separately)
+  const HttpRequest& head;  // request line + headers (body streamed separately)
   std::string bucket;                 // "" for service-level operations (ListBuckets)
   std::string key;                    // decoded object key, "" for bucket operations
   Json input;                         // decoded by the protocol layer from the model
   // The request body, for operations whose input has a streaming payload (PutObject,
   // UploadPart); null otherwise (the body was read and decoded into `input`).
-  http_server::BodyReader* body = nullptr;
+  BodyReader* body = nullptr;
 };
 
 struct S3Result {
@@ -67,7 +71,7 @@ struct S3Result {
   // Overrides the operation's status (206 Partial Content for ranged reads).
   std::optional<unsigned> status;
   // The response body streamed from a file (GetObject); the output's header members still apply.
-  std::optional<http_server::BodyRange> body;
+  std::optional<BodyRange> body;
   // Headers outside the model (CORS answers).
   std::vector<std::pair<std::string, std::string>> extra_headers;
 };

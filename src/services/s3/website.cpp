@@ -1,7 +1,7 @@
 #include "services/s3/website.h"
 
 #include "core/crypto.h"
-#include "protocol/wire_values.h"
+#include "core/text.h"
 #include "services/s3/access_control.h"
 #include "services/s3/addressing.h"
 
@@ -9,9 +9,8 @@ namespace nimbus::s3 {
 namespace {
 
 namespace http = boost::beast::http;
-using http_server::Reply;
 
-Reply html_error(const protocol::HttpRequest& head, const RequestContext& context, http::status status,
+Reply html_error(const HttpRequest& head, const RequestContext& context, http::status status,
                  const std::string& code, const std::string& message,
                  const std::vector<std::pair<std::string, std::string>>& details) {
   auto title = std::to_string(static_cast<int>(status)) + " " + std::string(http::obsolete_reason(status));
@@ -33,7 +32,7 @@ Reply html_error(const protocol::HttpRequest& head, const RequestContext& contex
   return reply;
 }
 
-Reply redirect_reply(const protocol::HttpRequest& head, const RequestContext& context, int status,
+Reply redirect_reply(const HttpRequest& head, const RequestContext& context, int status,
                      const std::string& location) {
   Reply reply;
   reply.message.version(head.version());
@@ -44,8 +43,8 @@ Reply redirect_reply(const protocol::HttpRequest& head, const RequestContext& co
   return reply;
 }
 
-Reply object_reply(const protocol::HttpRequest& head, const RequestContext& context, http::status status,
-                   const ObjectSummary& object, http_server::BodyRange range) {
+Reply object_reply(const HttpRequest& head, const RequestContext& context, http::status status,
+                   const ObjectSummary& object, BodyRange range) {
   Reply reply;
   reply.message.version(head.version());
   reply.message.result(status);
@@ -53,7 +52,7 @@ Reply object_reply(const protocol::HttpRequest& head, const RequestContext& cont
                     object.content_type.empty() ? "binary/octet-stream" : object.content_type);
   reply.message.set(http::field::etag, object.etag);
   reply.message.set(http::field::last_modified,
-                    protocol::wire::format_http_date(static_cast<double>(object.last_modified_ms) / 1000));
+                    text::format_http_date(static_cast<double>(object.last_modified_ms) / 1000));
   reply.message.set("x-amz-request-id", context.request_id);
   for (const auto& [name, value] : object.metadata) reply.message.set("x-amz-meta-" + name, value);
   if (head.method() == http::verb::head) {
@@ -66,7 +65,7 @@ Reply object_reply(const protocol::HttpRequest& head, const RequestContext& cont
 
 // --auth verify: the website serves only what the bucket policy lets the caller (anonymous, as
 // browsers are) read with s3:GetObject.
-bool website_may_read(const protocol::HttpRequest& head, const std::string& bucket, const std::string& key,
+bool website_may_read(const HttpRequest& head, const std::string& bucket, const std::string& key,
                       RequestContext& context, S3Environment& environment, ObjectAccess& objects) {
   S3Call call{context, head, bucket, key, Json::object(), nullptr};
   try {
@@ -103,7 +102,7 @@ std::optional<std::pair<int, std::string>> website_redirect(const Json& configur
   return std::nullopt;
 }
 
-awaitable<Reply> serve_website_request(const protocol::HttpRequest& head, const std::string& bucket_name,
+awaitable<Reply> serve_website_request(const HttpRequest& head, const std::string& bucket_name,
                                        RequestContext& context, S3Environment& environment, ObjectAccess& objects) {
   if (head.method() != http::verb::get && head.method() != http::verb::head) {
     co_return html_error(head, context, http::status::method_not_allowed, "MethodNotAllowed",
@@ -136,7 +135,7 @@ awaitable<Reply> serve_website_request(const protocol::HttpRequest& head, const 
     co_return object_reply(head, context, http::status::ok, found->first, std::move(found->second));
   }
   if (!key.empty() && !key.ends_with('/') && objects.head(*bucket, key + "/" + suffix)) {
-    co_return redirect_reply(head, context, 302, "/" + protocol::wire::percent_encode(key, true) + "/");
+    co_return redirect_reply(head, context, 302, "/" + text::percent_encode(key, true) + "/");
   }
   if (auto redirect = website_redirect(*configuration, key, 404, host)) {
     co_return redirect_reply(head, context, redirect->first, redirect->second);

@@ -7,7 +7,7 @@
 
 namespace nimbus::s3 {
 
-awaitable<http_server::Reply> serve_website_request(const protocol::HttpRequest& head, const std::string& bucket,
+awaitable<Reply> serve_website_request(const HttpRequest& head, const std::string& bucket,
                                                     RequestContext& context, S3Environment& environment,
                                                     ObjectAccess& objects);
 

@@ -84,7 +84,7 @@ class S3Authorize : public ::testing::Test {
     context.account_id = account.empty() ? "000000000000" : account;
     context.access_key_id = account.empty() ? "" : "AKIA" + account;
     context.source_ip = "127.0.0.1";
-    protocol::HttpRequest head;
+    HttpRequest head;
     head.set("x-amz-acl", "private");
     S3Call call{context, head, "owned", key, std::move(input), nullptr};
     try {
@@ -115,7 +115,7 @@ TEST_F(S3Authorize, WithoutAPolicyOnlyTheOwnerPasses) {
 TEST_F(S3Authorize, OnlySignedCallersMayListOrCreateBuckets) {
   RequestContext context;
   context.access_checked = true;
-  protocol::HttpRequest head;
+  HttpRequest head;
   S3Call list{context, head, "", "", Json::object(), nullptr};
   EXPECT_THROW(authorize(list, "ListBuckets", buckets_), AwsError);
   S3Call create{context, head, "new-bucket", "", Json::object(), nullptr};
@@ -196,7 +196,7 @@ TEST_F(S3Authorize, ConditionsSeeRequestKeys) {
 TEST_F(S3Authorize, UnknownBucketsAreLeftToTheHandlerAndAuthOffChecksNothing) {
   RequestContext context;
   context.access_checked = true;
-  protocol::HttpRequest head;
+  HttpRequest head;
   S3Call missing{context, head, "missing", "k", Json::object(), nullptr};
   EXPECT_NO_THROW(authorize(missing, "GetObject", buckets_));
   RequestContext off;
@@ -210,7 +210,7 @@ TEST(S3ConditionKeys, DescribeTheCallerAndTheRequest) {
   context.account_id = kOther;
   context.access_key_id = "AKIAEXAMPLE";
   context.source_ip = "10.1.2.3";
-  protocol::HttpRequest head;
+  HttpRequest head;
   head.target("/b?prefix=p&X-Amz-Signature=abc");
   head.set("X-Amz-Server-Side-Encryption", "AES256");
   head.set(boost::beast::http::field::user_agent, "tests");
@@ -230,14 +230,14 @@ TEST(S3ConditionKeys, DescribeTheCallerAndTheRequest) {
 
 TEST(S3ConditionKeys, RequestObjectTagsFromTheHeaderOrTheTaggingBody) {
   RequestContext context;
-  protocol::HttpRequest head;
+  HttpRequest head;
   head.set("x-amz-tagging", "Project=x&team=blue%20sky");
   S3Call put{context, head, "b", "k", Json::object(), nullptr};
   auto keys = condition_keys(put, "PutObject");
   EXPECT_EQ(keys["s3:requestobjecttag/project"], std::vector<std::string>{"x"});
   EXPECT_EQ(keys["s3:requestobjecttag/team"], std::vector<std::string>{"blue sky"});
   EXPECT_EQ(keys["s3:requestobjecttagkeys"], (std::vector<std::string>{"Project", "team"}));
-  protocol::HttpRequest plain;
+  HttpRequest plain;
   S3Call tagging{context, plain, "b", "k", {{"Tagging", {{"TagSet", Json::array({{{"Key", "a"}, {"Value", "1"}}})}}}}, nullptr};
   EXPECT_EQ(condition_keys(tagging, "PutObjectTagging")["s3:requestobjecttag/a"], std::vector<std::string>{"1"});
 }

@@ -12,7 +12,7 @@ namespace nimbus::s3 {
 namespace {
 
 // A request body handed out `chunk` bytes at a time.
-class ChunkedBody final : public http_server::BodyReader {
+class ChunkedBody final : public BodyReader {
  public:
   ChunkedBody(std::string data, size_t chunk) : data_(std::move(data)), chunk_(chunk) {}
   awaitable<size_t> read_some(std::span<char> out) override {
@@ -50,7 +50,7 @@ struct Parsed {
   bool more_after_file = false;
 };
 
-awaitable<Parsed> parse(http_server::BodyReader& body) {
+awaitable<Parsed> parse(BodyReader& body) {
   FormDataReader form(body, kBoundary);
   Parsed parsed;
   while (true) {

@@ -14,7 +14,7 @@
 namespace nimbus::s3 {
 namespace {
 
-std::string read_all(const http_server::BodyRange& range, bool* complete = nullptr) {
+std::string read_all(const BodyRange& range, bool* complete = nullptr) {
   std::string out;
   bool ok = ObjectFiles::read_range(range, [&](std::string_view block) { out.append(block); });
   if (complete) *complete = ok;
@@ -22,7 +22,7 @@ std::string read_all(const http_server::BodyRange& range, bool* complete = nullp
 }
 
 TEST(ObjectBodyRange, InMemoryBytesAreReadFromTheRangeOffset) {
-  http_server::BodyRange range{.offset = 2, .length = 3, .bytes = std::make_shared<const std::string>("abcdefg")};
+  BodyRange range{.offset = 2, .length = 3, .bytes = std::make_shared<const std::string>("abcdefg")};
   EXPECT_EQ(read_all(range), "cde");
 }
 
@@ -33,7 +33,7 @@ TEST(ObjectBodyRange, FileRangeIsReadAndAShortFileIsReported) {
   std::string data(600 * 1024, 'x');
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);
   ASSERT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
-  auto file = std::make_shared<http_server::OpenFile>(fd);
+  auto file = std::make_shared<OpenFile>(fd);
   ::unlink(path.c_str());
 
   bool complete = false;

@@ -10,12 +10,12 @@
 #include <optional>
 #include <string>
 
-#include "http/streaming.h"
+#include "core/raw_http.h"
 
 namespace nimbus::s3::testing {
 
 // Serves `data` at most `piece` bytes per read, so decoders see arbitrary splits.
-class StringBody final : public http_server::BodyReader {
+class StringBody final : public BodyReader {
  public:
   explicit StringBody(std::string data, size_t piece = 7) : data_(std::move(data)), piece_(piece) {}
   boost::asio::awaitable<size_t> read_some(std::span<char> out) override {
@@ -49,7 +49,7 @@ T run(boost::asio::awaitable<T> task) {
 }
 
 // Reads everything a BodyReader yields.
-inline boost::asio::awaitable<std::string> read_all(http_server::BodyReader& reader) {
+inline boost::asio::awaitable<std::string> read_all(BodyReader& reader) {
   std::string out;
   char block[5];
   while (size_t n = co_await reader.read_some(std::span<char>(block, sizeof block))) out.append(block, n);

@@ -1,6 +1,8 @@
 #pragma once
-// Large bodies without holding them in memory: a reader a handler pulls request-body bytes from,
-// and a body range a reply's body is streamed from (S3 objects: a file, or a small body's bytes).
+// The HTTP message types every layer shares: a request head (Beast's request; its body is empty
+// when the body is streamed), a response, and the streaming pieces of raw-HTTP services — a reader
+// a handler pulls request-body bytes from, and a body range a reply's body is streamed from (S3
+// objects: a file, or a small body's bytes). Messages only: connections and servers are src/http's.
 
 #include <unistd.h>
 
@@ -13,7 +15,12 @@
 #include <span>
 #include <string>
 
-namespace nimbus::http_server {
+namespace nimbus {
+
+// A request as the server read it: head and (unless streamed) the whole body.
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+// A response with its whole body.
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
 // Pulls the request body from the connection as the handler consumes it. `Expect: 100-continue`
 // is answered on the first read, so a handler that rejects early never invites the body.
@@ -54,8 +61,8 @@ struct BodyRange {
 // An answer: status, headers and a small body, or a body streamed from a body range (the
 // server then sets Content-Length to the range's length).
 struct Reply {
-  boost::beast::http::response<boost::beast::http::string_body> message;
+  HttpResponse message;
   std::optional<BodyRange> file;
 };
 
-}  // namespace nimbus::http_server
+}  // namespace nimbus
