@@ -1,6 +1,7 @@
 """Requests for AWS services nimbus does not serve: the real clients get 501 NotImplemented in the
 service's own protocol (rest-json Lambda, json DynamoDB / EventBridge, query STS), with a message
-naming the service, while S3 and SQS keep working on the same endpoint."""
+naming the service, while S3 and SQS keep working on the same endpoint. A case whose service nimbus
+has come to serve is skipped."""
 
 import subprocess
 from pathlib import Path
@@ -22,16 +23,27 @@ CALLS = [
 IDS = [call[0][0] for call in CALLS]
 
 
+def served_services(nimbus) -> list[str]:
+    return sorted(nimbus.health()["services"])
+
+
+def skip_if_served(nimbus, service):
+    if service in served_services(nimbus):
+        pytest.skip(f"nimbus serves {service} now")
+
+
 @pytest.mark.parametrize("cli_args,boto_call,named", CALLS, ids=IDS)
 def test_boto3_gets_not_implemented_naming_the_service(nimbus, cli_args, boto_call, named):
     service, method = boto_call
+    skip_if_served(nimbus, service)
     client = make_client(nimbus.endpoint, service=service)
     with pytest.raises(ClientError) as raised:
         getattr(client, method)()
     error = raised.value.response["Error"]
     assert error["Code"] == "NotImplemented"
     assert named in error["Message"]
-    assert "served: s3, sqs" in error["Message"]
+    assert error["Message"].endswith("; served: " + ", ".join(served_services(nimbus)))
+    assert {"s3", "sqs"} <= set(served_services(nimbus))
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 
@@ -39,6 +51,7 @@ def test_boto3_gets_not_implemented_naming_the_service(nimbus, cli_args, boto_ca
 def test_aws_cli_reports_not_implemented_naming_the_service(nimbus, cli_args, boto_call, named):
     if not Path(AWS_CLI).exists():
         pytest.skip(f"AWS CLI not found at {AWS_CLI}")
+    skip_if_served(nimbus, boto_call[0])
     proc = subprocess.run([AWS_CLI, "--endpoint-url", nimbus.endpoint, *cli_args],
                           env=cli_env(), capture_output=True, text=True, timeout=90)
     assert proc.returncode != 0

@@ -236,12 +236,11 @@ TEST_F(RouterTest, UnservedJsonByTarget) {
 
 TEST_F(RouterTest, UnservedQueryServiceIsNotTakenForSqs) {
   // A form POST would otherwise go to SQS (the only served query service).
-  EXPECT_EQ(route(form_post("Action=GetCallerIdentity&Version=2011-06-15"), "sts"),
-            Routed("unserved:sts", Wire::Query));
   EXPECT_EQ(route(form_post("Action=ListUsers&Version=2010-05-08"), "iam"), Routed("unserved:iam", Wire::Query));
-  // Unsigned (AssumeRoleWithWebIdentity) but sent to STS's host.
-  EXPECT_EQ(route(form_post("Action=AssumeRoleWithWebIdentity", "sts.amazonaws.com")),
-            Routed("unserved:sts", Wire::Query));
+  EXPECT_EQ(route(form_post("Action=DescribeAlarms&Version=2010-08-01"), "monitoring"),
+            Routed("unserved:monitoring", Wire::Query));
+  // Unsigned, but sent to IAM's host.
+  EXPECT_EQ(route(form_post("Action=ListUsers", "iam.amazonaws.com")), Routed("unserved:iam", Wire::Query));
 }
 
 TEST_F(RouterTest, UnservedServiceAnsweredInTheProtocolTheRequestSpeaks) {

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -41,6 +42,16 @@ class UnservedReplyTest : public ::testing::Test {
         authenticator_(AuthMode::Off, ""),
         dispatcher_(registry_, clock_, authenticator_) {}
 
+  // ", "-separated names of the served services, as the message lists them.
+  std::string served() const {
+    std::vector<std::string> names;
+    for (const auto& service : registry_.all()) names.emplace_back(service->name());
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+    return list;
+  }
+
   HttpResponse send(HttpRequest req) {
     req.prepare_payload();
     boost::asio::io_context io;
@@ -63,7 +74,7 @@ TEST_F(UnservedReplyTest, RestJsonService) {
   EXPECT_EQ(response[http::field::content_type], "application/json");
   auto body = nlohmann::json::parse(response.body());
   EXPECT_EQ(body["__type"], "NotImplemented");
-  EXPECT_EQ(body["message"], "nimbus does not serve the Lambda API (lambda) yet; served: s3, sqs");
+  EXPECT_EQ(body["message"], "nimbus does not serve the Lambda API (lambda) yet; served: " + served());
 }
 
 TEST_F(UnservedReplyTest, JsonService) {
@@ -92,16 +103,16 @@ TEST_F(UnservedReplyTest, JsonServiceOfVersion11) {
 }
 
 TEST_F(UnservedReplyTest, QueryService) {
-  auto req = signed_request(http::verb::post, "/", "sts");
+  auto req = signed_request(http::verb::post, "/", "iam");
   req.set(http::field::content_type, "application/x-www-form-urlencoded; charset=utf-8");
-  req.body() = "Action=GetCallerIdentity&Version=2011-06-15";
+  req.body() = "Action=ListUsers&Version=2010-05-08";
   auto response = send(std::move(req));
   EXPECT_EQ(response.result_int(), 501);
   const auto& body = response.body();
-  EXPECT_NE(body.find("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"), std::string::npos)
+  EXPECT_NE(body.find("<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"), std::string::npos)
       << body;
   EXPECT_NE(body.find("<Type>Sender</Type><Code>NotImplemented</Code>"), std::string::npos) << body;
-  EXPECT_NE(body.find("the STS API (sts)"), std::string::npos) << body;
+  EXPECT_NE(body.find("the IAM API (iam)"), std::string::npos) << body;
 }
 
 TEST_F(UnservedReplyTest, RestXmlService) {
@@ -125,7 +136,7 @@ TEST_F(UnservedReplyTest, UnsignedRequestByHost) {
 }
 
 TEST_F(UnservedReplyTest, RejectedRequestsOfUnservedServicesUseTheirProtocol) {
-  auto req = signed_request(http::verb::post, "/", "sts");
+  auto req = signed_request(http::verb::post, "/", "iam");
   req.set(http::field::content_type, "application/x-www-form-urlencoded");
   auto response = dispatcher_.reject(req, AwsError::payload_too_large("too large"));
   EXPECT_EQ(response.result_int(), 413);
