@@ -55,6 +55,7 @@ int serve(const nimbus::Config& config) {
   unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
   nimbus::ServiceRegistry registry(*store, clock, files_dir, authenticator.credentials());
+  authenticator.use_sessions(registry.sessions());
   registry.start(io.get_executor());
 
   nimbus::router::Dispatcher dispatcher(registry, clock, authenticator);

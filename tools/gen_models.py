@@ -23,7 +23,7 @@ import os
 import re
 import sys
 
-API_VERSIONS = {"sqs": "2012-11-05", "s3": "2006-03-01"}
+API_VERSIONS = {"sqs": "2012-11-05", "s3": "2006-03-01", "sts": "2011-06-15"}
 
 # rest-xml output root element names: the Smithy @xmlName of these output structures is dropped
 # by both JSON models, so the names AWS puts on the wire are listed here.

@@ -59,6 +59,18 @@ AwsError unknown_access_key(Dialect dialect, std::string_view access_key_id) {
   return {403, "InvalidClientTokenId", "The security token included in the request is invalid."};
 }
 
+AwsError expired_token(Dialect dialect) {
+  if (dialect == Dialect::kS3) return {400, "ExpiredToken", "The provided token has expired."};
+  return {403, "ExpiredToken", "The security token included in the request is expired"};
+}
+
+AwsError invalid_security_token(Dialect dialect) {
+  if (dialect == Dialect::kS3) {
+    return {400, "InvalidToken", "The provided token is malformed or otherwise invalid."};
+  }
+  return {403, "InvalidClientTokenId", "The security token included in the request is invalid."};
+}
+
 AwsError signature_mismatch(Dialect dialect, std::string_view access_key_id,
                             std::string_view string_to_sign, std::string_view signature,
                             std::string_view canonical_request) {

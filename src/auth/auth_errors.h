@@ -21,6 +21,10 @@ AwsError unsupported_authorization(std::string_view authorization);
 AwsError scope_date_mismatch(Dialect dialect, bool presigned, std::string_view scope_date,
                              std::string_view amz_date);
 AwsError unknown_access_key(Dialect dialect, std::string_view access_key_id);
+// Temporary credentials used past their expiry: ExpiredToken (S3 400, others 403).
+AwsError expired_token(Dialect dialect);
+// A temporary key sent without its session token or with another one.
+AwsError invalid_security_token(Dialect dialect);
 AwsError signature_mismatch(Dialect dialect, std::string_view access_key_id,
                             std::string_view string_to_sign, std::string_view signature,
                             std::string_view canonical_request);

@@ -6,6 +6,7 @@
 
 #include "auth/credentials.h"
 #include "auth/request.h"
+#include "auth/session_credentials.h"
 #include "auth/sigv4_info.h"
 
 namespace nimbus::auth {
@@ -26,5 +27,13 @@ struct VerifiedSignature {
 // XAmzContentSHA256Mismatch (hex hash that does not match an available body).
 VerifiedSignature verify_sigv4(const SignedRequest& request, const SigV4Info& info,
                                Dialect dialect, const Credentials& credentials, int64_t now_ms);
+
+// The same checks for a request signed with temporary credentials nimbus issued (`session`,
+// whose key is info.access_key_id): first InvalidClientTokenId / S3 InvalidToken when
+// X-Amz-Security-Token is missing or not its token, then ExpiredToken once the session has
+// expired (before the clock-skew check), then as verify_sigv4.
+VerifiedSignature verify_session_sigv4(const SignedRequest& request, const SigV4Info& info,
+                                       Dialect dialect, const SessionCredential& session,
+                                       int64_t now_ms);
 
 }  // namespace nimbus::auth

@@ -18,6 +18,9 @@ struct AwsError : std::exception {
   // For awsQueryCompatible services (SQS): the query-era code ("AWS.SimpleQueueService.NonExistentQueue")
   // written in <Code> on the query protocol and in the x-amzn-query-error header on JSON. Empty = code.
   std::string query_code;
+  // For awsQueryCompatible services: the message on the query protocol when AWS words it
+  // differently there (SQS: "...does not exist for this wsdl version."). Empty = message.
+  std::string query_message;
   bool sender_fault = true;
   // Extra XML elements some S3 errors carry (<Resource>, <BucketName>, <Key>...), written in order.
   std::vector<std::pair<std::string, std::string>> extra;
@@ -34,6 +37,7 @@ struct AwsError : std::exception {
 
   const char* what() const noexcept override { return message.c_str(); }
   const std::string& wire_query_code() const { return query_code.empty() ? code : query_code; }
+  const std::string& wire_query_message() const { return query_message.empty() ? message : query_message; }
 
   // Common errors shared by every AWS service (see "Common Errors" in each API reference).
   static AwsError validation(std::string message) {

@@ -102,5 +102,6 @@ struct ServiceModel {
 // One accessor per generated model.
 const ServiceModel& sqs_model();
 const ServiceModel& s3_model();
+const ServiceModel& sts_model();
 
 }  // namespace nimbus::model

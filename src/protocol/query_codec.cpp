@@ -205,7 +205,7 @@ HttpResponse encode_query_error(const ServiceModel* service, const AwsError& err
   writer.start("Error");
   writer.element("Type", error.sender_fault ? "Sender" : "Receiver");
   writer.element("Code", error.wire_query_code());
-  writer.element("Message", error.message);
+  writer.element("Message", error.wire_query_message());
   writer.start("Detail");
   writer.end();
   writer.end();

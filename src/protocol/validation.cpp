@@ -31,6 +31,30 @@ enum class Violation { Missing, Invalid };
                  violation == Violation::Missing ? missing : invalid);
 }
 
+// Services of the plain query protocol (STS, IAM) answer as AWS's Coral framework does:
+// ValidationError "1 validation error detected: Value '900' at 'durationSeconds' failed to satisfy
+// constraint: Member must have value greater than or equal to 900", fields in lower camel case.
+bool coral_validation(const ServiceModel& service, Wire wire) {
+  return wire == Wire::Query && service.protocol == "query";
+}
+
+std::string coral_field(const std::string& path) {
+  std::string out = path;
+  bool start = true;
+  for (char& c : out) {
+    if (start && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    start = c == '.';
+  }
+  return out;
+}
+
+[[noreturn]] void fail_coral(const Json* value, const std::string& path, const std::string& constraint) {
+  std::string shown = "null";
+  if (value) shown = "'" + (value->is_string() ? value->get<std::string>() : value->dump()) + "'";
+  throw AwsError(400, "ValidationError", "1 validation error detected: Value " + shown + " at '" +
+                                             coral_field(path) + "' failed to satisfy constraint: " + constraint);
+}
+
 bool is_present(const Json& object, std::string_view name) {
   auto it = object.find(std::string(name));
   return it != object.end() && !it->is_null();
@@ -39,6 +63,7 @@ bool is_present(const Json& object, std::string_view name) {
 void check_required(const ServiceModel& service, Wire wire, const MemberDef& member,
                     const Json& object, const std::string& path) {
   if (member.required && !is_present(object, member.name)) {
+    if (coral_validation(service, wire)) fail_coral(nullptr, path, "Member must not be null");
     fail(service, wire, Violation::Missing, path, "");
   }
 }
@@ -53,6 +78,11 @@ void check_enum(const ServiceModel& service, Wire wire, const ShapeDef& shape, c
     if (values.substr(0, newline) == text) return;
     values = newline == std::string_view::npos ? std::string_view{} : values.substr(newline + 1);
   }
+  if (coral_validation(service, wire)) {
+    std::string set(shape.enum_values);
+    for (size_t at = set.find('\n'); at != std::string::npos; at = set.find('\n', at)) set.replace(at, 1, ", ");
+    fail_coral(&value, path, "Member must satisfy enum value set: [" + set + "]");
+  }
   fail(service, wire, Violation::Invalid, path, "Value must be one of the allowed values.");
 }
 
@@ -66,13 +96,24 @@ void check_range(const ServiceModel& service, Wire wire, const ShapeDef& shape, 
     if (value.is_string()) measured = static_cast<int64_t>(value.get_ref<const std::string&>().size());
   } else if (value.is_number()) {
     double number = value.get<double>();
-    if ((shape.has_min && number < static_cast<double>(shape.min)) ||
-        (shape.has_max && number > static_cast<double>(shape.max))) {
-      fail(service, wire, Violation::Invalid, path, "Value is out of range.");
+    bool low = shape.has_min && number < static_cast<double>(shape.min);
+    bool high = shape.has_max && number > static_cast<double>(shape.max);
+    if ((low || high) && coral_validation(service, wire)) {
+      fail_coral(&value, path, low ? "Member must have value greater than or equal to " + std::to_string(shape.min)
+                                   : "Member must have value less than or equal to " + std::to_string(shape.max));
     }
+    if (low || high) fail(service, wire, Violation::Invalid, path, "Value is out of range.");
     return;
   } else {
     return;
+  }
+  if (coral_validation(service, wire)) {
+    if (shape.has_min && measured < shape.min) {
+      fail_coral(&value, path, "Member must have length greater than or equal to " + std::to_string(shape.min));
+    }
+    if (shape.has_max && measured > shape.max) {
+      fail_coral(&value, path, "Member must have length less than or equal to " + std::to_string(shape.max));
+    }
   }
   if (shape.has_min && measured < shape.min) {
     fail(service, wire, Violation::Invalid, path, "Length must be at least " + std::to_string(shape.min) + ".");

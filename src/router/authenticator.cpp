@@ -4,6 +4,7 @@
 
 #include "auth/credentials.h"
 #include "auth/request.h"
+#include "auth/session_credentials.h"
 #include "auth/sigv4_info.h"
 #include "auth/verify.h"
 
@@ -52,15 +53,20 @@ CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request,
     identity.region = info->region;
     identity.scope_service = info->service;
   }
+  std::optional<auth::SessionCredential> session;
+  if (info && sessions_) session = sessions_->find_session(info->access_key_id);
   if (mode_ == AuthMode::Verify && !(anonymous_allowed && !info)) {
     if (!info) {
       throw s3_dialect ? AwsError{403, "AccessDenied", "Access Denied"}
                        : AwsError{403, "MissingAuthenticationToken",
                                   "Request is missing Authentication Token"};
     }
-    auto verified = auth::verify_sigv4(view, *info, dialect, *credentials_, now_ms);
+    auto verified = session ? auth::verify_session_sigv4(view, *info, dialect, *session, now_ms)
+                            : auth::verify_sigv4(view, *info, dialect, *credentials_, now_ms);
     identity.account_id = verified.account_id;
     identity.signature = {verified.signing_key, verified.signature, verified.amz_date, verified.scope};
+  } else if (session) {
+    identity.account_id = session->account_id;
   } else {
     identity.account_id = auth::resolve_account(identity.access_key_id, credentials_.get());
   }

@@ -11,6 +11,7 @@
 
 namespace nimbus::auth {
 struct Credentials;
+class SessionCredentialSource;
 }
 
 namespace nimbus::router {
@@ -40,12 +41,16 @@ class Authenticator {
   const auth::Credentials* credentials() const { return credentials_.get(); }
   // --auth verify.
   bool verifies() const { return mode_ == AuthMode::Verify; }
+  // Temporary credentials nimbus issued (STS): they act in their own account, and under --auth
+  // verify are checked with their secret and session token. Set once before serving.
+  void use_sessions(const auth::SessionCredentialSource* sessions) { sessions_ = sessions; }
   // The scope's service name without verifying anything; "" when unsigned or malformed.
   static std::string peek_scope_service(const protocol::HttpRequest& request);
 
  private:
   AuthMode mode_;
   std::unique_ptr<auth::Credentials> credentials_;
+  const auth::SessionCredentialSource* sessions_ = nullptr;
 };
 
 }  // namespace nimbus::router

@@ -14,6 +14,7 @@
 
 namespace nimbus::auth {
 class Credentials;
+class SessionCredentialSource;
 }
 
 namespace nimbus {
@@ -28,12 +29,15 @@ class ServiceRegistry {
 
   Service* find(std::string_view name) const;
   const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
+  // The temporary credentials STS issued, for the authenticator.
+  const auth::SessionCredentialSource* sessions() const { return sessions_; }
 
   void start(boost::asio::any_io_executor executor);
   void stop();
 
  private:
   std::vector<std::unique_ptr<Service>> services_;
+  const auth::SessionCredentialSource* sessions_ = nullptr;
 };
 
 // The models of every service nimbus knows, implemented or not (for --list-operations).

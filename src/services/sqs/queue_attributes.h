@@ -18,7 +18,7 @@ namespace nimbus::sqs {
 using Json = nlohmann::json;
 
 constexpr int64_t kMaxMessageSizeLimit = 1048576;  // 1 MiB: the service-wide hard limit
-constexpr int64_t kDefaultMaxMessageSize = 262144;
+constexpr int64_t kDefaultMaxMessageSize = kMaxMessageSizeLimit;  // AWS's default since 2025
 
 // What a RedrivePolicy needs to know about its dead-letter target.
 struct DeadLetterTargetInfo {

@@ -1,6 +1,7 @@
 #pragma once
 // Every error SQS returns, as named factories: `code` is the JSON-protocol name, `query_code` the
-// query-era code AWS still reports (x-amzn-query-error / query <Code>). Messages follow AWS's wording.
+// query-era code AWS still reports (x-amzn-query-error / query <Code>). Messages follow AWS's wording
+// on each protocol (`query_message` where the query protocol's differs).
 
 #include <cstddef>
 #include <cstdint>
@@ -12,8 +13,10 @@
 namespace nimbus::sqs::errors {
 
 inline AwsError queue_does_not_exist() {
-  return {400, "QueueDoesNotExist", "The specified queue does not exist.",
-          "AWS.SimpleQueueService.NonExistentQueue"};
+  AwsError error{400, "QueueDoesNotExist", "The specified queue does not exist.",
+                 "AWS.SimpleQueueService.NonExistentQueue"};
+  error.query_message = "The specified queue does not exist for this wsdl version.";
+  return error;
 }
 inline AwsError queue_name_exists(std::string_view attribute) {
   return {400, "QueueNameExists",

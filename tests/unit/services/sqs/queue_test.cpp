@@ -69,7 +69,7 @@ TEST_F(QueueTest, GetQueueAttributesReturnsDefaultsAndComputedValues) {
   send(url, "a");
   Json all = call("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"All"}}})["Attributes"];
   EXPECT_EQ(all["VisibilityTimeout"], "30");
-  EXPECT_EQ(all["MaximumMessageSize"], "262144");
+  EXPECT_EQ(all["MaximumMessageSize"], "1048576");
   EXPECT_EQ(all["MessageRetentionPeriod"], "345600");
   EXPECT_EQ(all["ApproximateNumberOfMessages"], "1");
   EXPECT_EQ(all["QueueArn"], arn("attrs"));
