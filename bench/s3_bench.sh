@@ -5,6 +5,9 @@
 #   put4k/get4k   PUT and GET of 4 KiB objects, 8 connections          (PUT/s >= 5,000, GET/s >= 10,000)
 #   big           one 5 GiB multipart upload + download, server RSS sampled every 50 ms (target < 64 MiB)
 #   list          ListObjectsV2 pages of 1,000 keys from a 1,000,000-key bucket (p50/p99, target <= 10 ms)
+#   notify        4 KiB PUTs to a bucket whose notifications go to an SQS queue, against plain 4 KiB PUTs
+#                 on the same server in the same run (target >= 80%), and the delivery latency from
+#                 a PUT's durable commit to its SendMessage's (GET /_nimbus/deliveries; p99 <= 20 ms)
 # References measured in the same run, printed as ratios:
 #   nginx (Debian, temp config on a spare port): GET of the same 1 MiB / 4 KiB files, PUT via WebDAV
 #   cp: copying the same bytes between files (page cache), and cp + sync
@@ -14,7 +17,7 @@
 #   S3_DURATION=10 S3_CONNECTIONS=8 S3_BIG_BYTES=5368709120 S3_PART_BYTES=67108864
 #   S3_LIST_KEYS=1000000 S3_LIST_PAGES=200 S3_POPULATE_CONNECTIONS=64 S3_POPULATE_MAX_SECONDS=1200
 #   MOTO_DURATION=5 MOTO_LIST_KEYS=5000 NIMBUS_BIN=build/nimbus MOTO_PYTHON=python3
-#   S3_SKIP="big list nginx cp moto"   (any of: small big list nginx cp moto)
+#   S3_SKIP="big list nginx cp moto"   (any of: small notify big list nginx cp moto)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,6 +59,12 @@ wait_http() {  # port path — up to 30 s
   return 1
 }
 now() { date +%s.%N; }
+json_field() {  # json dotted.path — prints the value ("?" when absent)
+  /usr/bin/python3 -c 'import json,sys
+v = json.loads(sys.argv[1] or "{}")
+for k in sys.argv[2].split("."): v = v.get(k, "?") if isinstance(v, dict) else "?"
+print(json.dumps(v) if isinstance(v, (dict, list)) else v)' "$1" "$2" 2>/dev/null || echo "?"
+}
 
 echo "== building s3 load generator"
 mkdir -p "$OUT"
@@ -97,6 +106,43 @@ if ! skipped small; then
   start_nimbus small
   echo "== nimbus: 1 MiB and 4 KiB objects, $CONNS connections, ${DURATION}s each (port $NPORT)"
   small_objects nimbus "$NPORT" "$DURATION"
+  stop_nimbus
+fi
+
+if ! skipped notify; then
+  start_nimbus notify
+  echo "== nimbus: 4 KiB PUTs with notifications to SQS vs plain, $CONNS connections, ${DURATION}s each (port $NPORT)"
+  /usr/bin/python3 - "$NPORT" <<'PY' || { echo "notification set-up failed" >&2; exit 1; }
+import sys, boto3
+endpoint = f"http://127.0.0.1:{sys.argv[1]}"
+kw = dict(region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test")
+sqs, s3 = boto3.client("sqs", **kw), boto3.client("s3", **kw)
+url = sqs.create_queue(QueueName="bench-events")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+s3.create_bucket(Bucket="bench-notify")
+s3.put_bucket_notification_configuration(Bucket="bench-notify", NotificationConfiguration={
+    "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+PY
+  for round in 1 2; do  # alternate, so both see the same machine
+    line=$("$GEN" --mode put --port "$NPORT" --bucket bench-plain --prefix "r$round" --size 4096 \
+      --connections "$CONNS" --duration "$DURATION")
+    echo "  plain put4k: $line"; R[notify.plain.$round]=$(field "$line" ops_per_s)
+    line=$("$GEN" --mode put --port "$NPORT" --bucket bench-notify --prefix "r$round" --size 4096 \
+      --connections "$CONNS" --duration "$DURATION" --create-bucket 0)
+    echo "  notified put4k: $line"; R[notify.put.$round]=$(field "$line" ops_per_s)
+    R[notify.put.p99]=$(field "$line" p99_ms)
+  done
+  for _ in $(seq 1 300); do  # until every event is delivered (30 s at most)
+    report=$(curl -s "http://127.0.0.1:$NPORT/_nimbus/deliveries")
+    [[ $(json_field "$report" pending) == 0 ]] && break
+    sleep 0.1
+  done
+  echo "  deliveries: pending=$(json_field "$report" pending) delivered=$(json_field "$report" delivered)" \
+    "dropped=$(json_field "$report" dropped) latency=$(json_field "$report" delivery_latency)"
+  R[notify.plain]=$(awk -v a="${R[notify.plain.1]:-0}" -v b="${R[notify.plain.2]:-0}" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+  R[notify.put]=$(awk -v a="${R[notify.put.1]:-0}" -v b="${R[notify.put.2]:-0}" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+  R[notify.p50]=$(json_field "$report" delivery_latency.p50_ms)
+  R[notify.p99]=$(json_field "$report" delivery_latency.p99_ms)
   stop_nimbus
 fi
 
@@ -232,4 +278,9 @@ row "peak RSS during 5 GiB MiB"           "${R[nimbus.big.rss]:-}"   "< 64"     
 row "ListObjectsV2 1000 keys p50 ms"      "${R[nimbus.list.p50]:-}"  "<= 10"    ""                        ""               "${R[moto.list.p50]:-}" lower
 row "ListObjectsV2 1000 keys p99 ms"      "${R[nimbus.list.p99]:-}"  "<= 10"    ""                        ""               "${R[moto.list.p99]:-}" lower
 row "populate (16 B PUTs)/s"              "${R[nimbus.populate]:-}"  "-"        ""                        ""               "${R[moto.populate]:-}" higher
+if [[ -n "${R[notify.put]:-}" ]]; then
+  echo "notifications: PUT 4 KiB with events to SQS ${R[notify.put]}/s vs plain ${R[notify.plain]}/s on the same server" \
+    "= $(ratio "${R[notify.put]}" "${R[notify.plain]}") (target >= 0.80x); delivery latency p50 ${R[notify.p50]:-?} ms," \
+    "p99 ${R[notify.p99]:-?} ms (target <= 20)"
+fi
 echo "list: ${R[nimbus.list.keys]:-?} keys/page from ${populated:-$LIST_KEYS} keys (moto: ${MOTO_LIST_KEYS} keys); nimbus RSS after list ${R[nimbus.list.rss]:-?} MiB, moto RSS ${R[moto.rss]:-?} MiB"

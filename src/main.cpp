@@ -19,6 +19,7 @@
 #include "router/dispatcher.h"
 #include "services/operations_report.h"
 #include "services/registry.h"
+#include "storage/clock_keeper.h"
 #include "storage/store_factory.h"
 
 namespace asio = boost::asio;
@@ -48,6 +49,9 @@ int serve(const nimbus::Config& config) {
   nimbus::Clock clock;
   nimbus::router::Authenticator authenticator(config.auth, config.credentials_file);
   auto store = nimbus::storage::open_store({config.in_memory, config.data_dir});
+  // Before anything reads the clock: continue the time of the previous run.
+  nimbus::storage::ClockKeeper clock_keeper(*store, clock);
+  clock_keeper.restore();
   // Large bodies are files even with --memory: then in a private temporary directory.
   ScratchDirectory scratch(config.in_memory);
   std::filesystem::path files_dir = config.in_memory ? scratch.path() : std::filesystem::path(config.data_dir);
@@ -57,8 +61,9 @@ int serve(const nimbus::Config& config) {
   nimbus::ServiceRegistry registry(*store, clock, files_dir, authenticator.credentials());
   authenticator.use_sessions(registry.sessions());
   registry.start(io.get_executor());
+  clock_keeper.start(io.get_executor());
 
-  nimbus::router::Dispatcher dispatcher(registry, clock, authenticator);
+  nimbus::router::Dispatcher dispatcher(registry, clock, authenticator, &clock_keeper);
   nimbus::http_server::HttpServer server(io, {}, dispatcher);
   server.listen(config.host, config.port);
   auto endpoint = server.local_endpoint();
@@ -72,6 +77,12 @@ int serve(const nimbus::Config& config) {
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
       registry.stop();  // wakes long polls so in-flight requests can finish
       co_await server.shutdown();
+      clock_keeper.stop();
+      try {
+        co_await clock_keeper.save();
+      } catch (const std::exception& error) {
+        NIMBUS_LOG(Warn, std::string("clock not saved at shutdown: ") + error.what());
+      }
       io.stop();
     }, asio::detached);
   });

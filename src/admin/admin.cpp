@@ -4,8 +4,6 @@
 
 namespace nimbus::admin {
 namespace http = boost::beast::http;
-using protocol::HttpRequest;
-using protocol::HttpResponse;
 
 namespace {
 
@@ -45,8 +43,8 @@ bool is_admin_path(std::string_view target) {
   return path.starts_with("/_nimbus/") || path.starts_with("/_localstack/");
 }
 
-AdminEndpoints::AdminEndpoints(ServiceRegistry& registry, Clock& clock)
-    : registry_(registry), clock_(clock) {}
+AdminEndpoints::AdminEndpoints(ServiceRegistry& registry, Clock& clock, storage::ClockKeeper* clock_keeper)
+    : registry_(registry), clock_(clock), clock_keeper_(clock_keeper) {}
 
 boost::asio::awaitable<HttpResponse> AdminEndpoints::handle(const HttpRequest& request) {
   auto path = path_of(request.target());
@@ -54,7 +52,10 @@ boost::asio::awaitable<HttpResponse> AdminEndpoints::handle(const HttpRequest& r
   bool post = request.method() == http::verb::post;
   if ((path == "/_nimbus/health" || path == "/_localstack/health") && get) co_return health(request);
   if (path == "/_nimbus/reset" && post) co_return co_await reset(request);
-  if (path == "/_nimbus/clock" && (post || get)) co_return clock(request);
+  if (path == "/_nimbus/clock" && (post || get)) co_return co_await clock(request);
+  if (path == "/_nimbus/deliveries" && get) {
+    co_return json_response(request, http::status::ok, registry_.outbox().report());
+  }
   co_return error(request, http::status::not_found, "no such nimbus endpoint");
 }
 
@@ -86,23 +87,35 @@ boost::asio::awaitable<HttpResponse> AdminEndpoints::reset(const HttpRequest& re
     co_await service->reset();
     done.push_back(service->name());
   }
-  // A full reset is a fresh start for a test: the clock goes back to wall time too.
-  if (only.empty()) clock_.rewind();
+  // A full reset is a fresh start for a test: deliveries between services go, and the clock
+  // goes back to wall time.
+  if (only.empty()) {
+    co_await registry_.outbox().reset();
+    clock_.rewind();
+    co_await save_clock();
+  }
   co_return json_response(request, http::status::ok, {{"reset", done}});
 }
 
-HttpResponse AdminEndpoints::clock(const HttpRequest& request) {
+boost::asio::awaitable<HttpResponse> AdminEndpoints::clock(const HttpRequest& request) {
   if (request.method() == http::verb::post) {
     auto body = nlohmann::json::parse(request.body(), nullptr, false);
     if (!body.is_object() || !body.contains("advance_seconds") || !body["advance_seconds"].is_number() ||
         body["advance_seconds"].get<double>() < 0) {
-      return error(request, http::status::bad_request,
-                   "expected a JSON body {\"advance_seconds\": N} with N >= 0");
+      co_return error(request, http::status::bad_request,
+                      "expected a JSON body {\"advance_seconds\": N} with N >= 0");
     }
     clock_.advance(static_cast<int64_t>(body["advance_seconds"].get<double>() * 1000));
+    co_await save_clock();
   }
-  return json_response(request, http::status::ok,
-                       {{"now_ms", clock_.now_ms()}, {"offset_seconds", clock_.offset_ms() / 1000.0}});
+  auto now = clock_.now_ms();
+  auto wall = Clock::wall_ms();
+  co_return json_response(request, http::status::ok,
+                          {{"now_ms", now}, {"wall_ms", wall}, {"offset_seconds", (now - wall) / 1000.0}});
+}
+
+boost::asio::awaitable<void> AdminEndpoints::save_clock() {
+  if (clock_keeper_) co_await clock_keeper_->save();
 }
 
 }  // namespace nimbus::admin

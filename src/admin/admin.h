@@ -1,13 +1,14 @@
 #pragma once
 // nimbus's own endpoints under /_nimbus/ (and /_localstack/health for existing wait-for-ready
-// tooling): health, state reset and the test clock.
+// tooling): health, state reset, the test clock and the deliveries between services.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 
 #include "core/clock.h"
-#include "protocol/protocol.h"
+#include "core/raw_http.h"
 #include "services/registry.h"
+#include "storage/clock_keeper.h"
 
 namespace nimbus::admin {
 
@@ -15,16 +16,19 @@ bool is_admin_path(std::string_view target);
 
 class AdminEndpoints {
  public:
-  AdminEndpoints(ServiceRegistry& registry, Clock& clock);
-  boost::asio::awaitable<protocol::HttpResponse> handle(const protocol::HttpRequest& request);
+  // `clock_keeper` (may be null) makes clock moves durable before they are answered.
+  AdminEndpoints(ServiceRegistry& registry, Clock& clock, storage::ClockKeeper* clock_keeper = nullptr);
+  boost::asio::awaitable<HttpResponse> handle(const HttpRequest& request);
 
  private:
-  protocol::HttpResponse health(const protocol::HttpRequest& request) const;
-  boost::asio::awaitable<protocol::HttpResponse> reset(const protocol::HttpRequest& request);
-  protocol::HttpResponse clock(const protocol::HttpRequest& request);
+  HttpResponse health(const HttpRequest& request) const;
+  boost::asio::awaitable<HttpResponse> reset(const HttpRequest& request);
+  boost::asio::awaitable<HttpResponse> clock(const HttpRequest& request);
+  boost::asio::awaitable<void> save_clock();
 
   ServiceRegistry& registry_;
   Clock& clock_;
+  storage::ClockKeeper* clock_keeper_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

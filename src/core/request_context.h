@@ -34,6 +34,15 @@ struct RequestContext {
     std::string amz_date;
     std::string scope;
   } signature;
+  // Set on calls one service makes to another through the outbox (src/delivery): the calling
+  // service's principal ("s3.amazonaws.com") and the resource and account the call comes from,
+  // so resource policies (queue policies, function permissions) can check aws:SourceArn and
+  // aws:SourceAccount. Empty for a client's request.
+  struct ServiceCaller {
+    std::string principal;
+    std::string source_arn;
+    std::string source_account;
+  } invoked_by;
 };
 
 }  // namespace nimbus

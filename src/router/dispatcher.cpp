@@ -71,12 +71,13 @@ HttpResponse error_response(const Route* route, const AwsError& error, const Htt
 
 }  // namespace
 
-Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator)
+Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator,
+                       storage::ClockKeeper* clock_keeper)
     : registry_(registry),
       clock_(clock),
       authenticator_(authenticator),
       router_(registry),
-      admin_(registry, clock) {}
+      admin_(registry, clock, clock_keeper) {}
 
 RequestContext Dispatcher::make_context(const HttpRequest& request, const Route& route,
                                         bool body_available, const std::string& request_id,

@@ -16,7 +16,9 @@ namespace nimbus::router {
 
 class Dispatcher : public http_server::RequestHandler {
  public:
-  Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator);
+  // `clock_keeper` (may be null in tests) saves the clock when the admin endpoints move it.
+  Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator,
+             storage::ClockKeeper* clock_keeper = nullptr);
 
   boost::asio::awaitable<http_server::Reply> handle(protocol::HttpRequest& request,
                                                     const std::string& client_ip) override;

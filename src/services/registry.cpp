@@ -8,9 +8,10 @@ namespace nimbus {
 
 ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
                                  const auth::Credentials* credentials) {
+  auto call_service = [this](const delivery::Target& target, RequestContext& context) { return call(target, context); };
+  outbox_ = std::make_unique<delivery::Outbox>(store, clock, call_service);
   services_.push_back(sqs::make_sqs_service(store, clock));
-  services_.push_back(s3::make_s3_service(store, clock, files_dir / "s3", credentials,
-                                          [this](std::string_view name) { return find(name); }));
+  services_.push_back(s3::make_s3_service(store, clock, files_dir / "s3", credentials, *outbox_, call_service));
   auto sts = sts::make_sts_service(store, clock, credentials);
   sessions_ = sts.get();
   services_.push_back(std::move(sts));
@@ -23,11 +24,22 @@ Service* ServiceRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
+boost::asio::awaitable<Json> ServiceRegistry::call(const delivery::Target& target, RequestContext& context) const {
+  auto* service = find(target.service);
+  if (!service || !service->implements(target.operation)) {
+    throw AwsError(501, "NotImplemented",
+                   "nimbus does not serve " + target.service + " " + target.operation + " yet", {}, false);
+  }
+  co_return co_await service->invoke(target.operation, context, target.input);
+}
+
 void ServiceRegistry::start(boost::asio::any_io_executor executor) {
   for (auto& service : services_) service->start(executor);
+  outbox_->start(executor);
 }
 
 void ServiceRegistry::stop() {
+  outbox_->stop();
   for (auto& service : services_) service->stop();
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 // The one explicit list of services nimbus serves. Adding a service = one line in registry.cpp.
+// The registry also owns the outbox (src/delivery) through which services hand each other work,
+// and is how a delivery reaches its destination's operations.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <filesystem>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "delivery/outbox.h"
 #include "services/service.h"
 #include "storage/store.h"
 
@@ -29,13 +32,22 @@ class ServiceRegistry {
 
   Service* find(std::string_view name) const;
   const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
+  delivery::Outbox& outbox() { return *outbox_; }
   // The temporary credentials STS issued, for the authenticator.
   const auth::SessionCredentialSource* sessions() const { return sessions_; }
 
+  // Calls a service's operation on behalf of another, as a client would: deliveries and the
+  // checks a service makes of another's resources. A service nimbus does not serve answers
+  // NotImplemented.
+  boost::asio::awaitable<Json> call(const delivery::Target& target, RequestContext& context) const;
+
+  // Starts the services' workers, then the outbox (stored deliveries go to started services).
   void start(boost::asio::any_io_executor executor);
+  // Stops the outbox, then the services.
   void stop();
 
  private:
+  std::unique_ptr<delivery::Outbox> outbox_;  // outlives the services that stage into it
   std::vector<std::unique_ptr<Service>> services_;
   const auth::SessionCredentialSource* sessions_ = nullptr;
 };

@@ -82,7 +82,8 @@ awaitable<void> BucketRegistry::create(Bucket bucket) {
 }
 
 awaitable<Bucket> BucketRegistry::update(std::string_view name,
-                                         const std::function<void(Bucket&)>& change) {
+                                         const std::function<void(Bucket&)>& change,
+                                         const std::function<void(storage::WriteBatch&)>& also) {
   std::shared_ptr<storage::PendingCommit> pending;
   Bucket updated;
   {
@@ -93,6 +94,7 @@ awaitable<Bucket> BucketRegistry::update(std::string_view name,
     change(updated);
     storage::WriteBatch batch;
     batch.put(kSpace, record_key(name), bucket_to_json(updated).dump());
+    if (also) also(batch);
     pending = store_.submit(std::move(batch));
     it->second = updated;
   }

@@ -32,7 +32,8 @@ class BucketRegistry {
   // Adds a new bucket; throws BucketAlreadyOwnedByYou / BucketAlreadyExists if the name is taken.
   awaitable<void> create(Bucket bucket);
   // Applies `change` under the registry lock and persists the result; NoSuchBucket if absent.
-  awaitable<Bucket> update(std::string_view name, const std::function<void(Bucket&)>& change);
+  awaitable<Bucket> update(std::string_view name, const std::function<void(Bucket&)>& change,
+                           const std::function<void(storage::WriteBatch&)>& also = {});
   awaitable<void> remove(std::string_view name);
   // Forgets every bucket (reset); the caller wipes the space.
   void clear();

@@ -16,7 +16,7 @@ std::optional<Json> stored_config(S3Environment& environment, const S3Call& call
 }
 
 awaitable<Bucket> store_config(S3Environment& environment, const S3Call& call, std::string kind,
-                               Json value) {
+                               Json value, const std::function<void(storage::WriteBatch&)>& also) {
   environment.buckets.require(call.bucket, call.context);
   // A named std::function: a lambda converted in the co_await's argument list would be a
   // temporary, which GCC 12 mishandles across the suspension.
@@ -27,7 +27,7 @@ awaitable<Bucket> store_config(S3Environment& environment, const S3Call& call, s
       bucket.configs[kind] = value;
     }
   };
-  auto stored = co_await environment.buckets.update(call.bucket, change);
+  auto stored = co_await environment.buckets.update(call.bucket, change, also);
   co_return stored;
 }
 

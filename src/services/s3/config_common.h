@@ -14,9 +14,10 @@ namespace nimbus::s3 {
 // The stored configuration `kind` of the caller's bucket; nullopt when unset. Throws
 // NoSuchBucket / AccessDenied like BucketRegistry::require.
 std::optional<Json> stored_config(S3Environment& environment, const S3Call& call, std::string_view kind);
-// Stores (or, with a null value, removes) configuration `kind` of the caller's bucket, durably.
+// Stores (or, with a null value, removes) configuration `kind` of the caller's bucket, durably;
+// `also` adds to the same batch (deliveries the change makes).
 awaitable<Bucket> store_config(S3Environment& environment, const S3Call& call, std::string kind,
-                               Json value);
+                               Json value, const std::function<void(storage::WriteBatch&)>& also = {});
 
 // The canonical user id S3 shows for an account (64 hex digits, stable per account).
 std::string canonical_user_id(std::string_view account_id);

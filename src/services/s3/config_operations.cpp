@@ -22,23 +22,16 @@ void ConfigOperations::register_handlers(HandlerTable& table) {
   table["GetBucketNotificationConfiguration"] = get;
 }
 
-void ConfigOperations::start(boost::asio::any_io_executor executor) {
-  notifications_.start(executor);
-  lifecycle_.start(executor);
-}
+void ConfigOperations::start(boost::asio::any_io_executor executor) { lifecycle_.start(executor); }
 
-void ConfigOperations::stop() {
-  lifecycle_.stop();
-  notifications_.stop();
-}
+void ConfigOperations::stop() { lifecycle_.stop(); }
 
 boost::asio::awaitable<void> ConfigOperations::reset() {
-  notifications_.clear();
   lifecycle_.clear();
   co_return;
 }
 
-boost::asio::awaitable<http_server::Reply> ConfigOperations::preflight(const protocol::HttpRequest& head,
+boost::asio::awaitable<Reply> ConfigOperations::preflight(const HttpRequest& head,
                                                                        const std::string& bucket_name,
                                                                        RequestContext& context) {
   auto target = resolve_address(head[http::field::host], head.target()).path_target;
@@ -59,7 +52,7 @@ boost::asio::awaitable<http_server::Reply> ConfigOperations::preflight(const pro
                       split_header_list(head[http::field::access_control_request_headers]), true};
   const auto* rule = match_cors_rule(*configuration, request);
   if (!rule) throw errors::cors_forbidden(request.method, resource_type);
-  http_server::Reply reply;
+  Reply reply;
   reply.message.version(head.version());
   reply.message.result(http::status::ok);
   reply.message.set("x-amz-request-id", context.request_id);
@@ -68,7 +61,7 @@ boost::asio::awaitable<http_server::Reply> ConfigOperations::preflight(const pro
 }
 
 std::vector<std::pair<std::string, std::string>> ConfigOperations::cors_headers(const std::string& bucket_name,
-                                                                               const protocol::HttpRequest& head) {
+                                                                               const HttpRequest& head) {
   auto origin = head.find(http::field::origin);
   if (origin == head.end()) return {};
   auto bucket = environment_.buckets.find(bucket_name);
@@ -80,21 +73,20 @@ std::vector<std::pair<std::string, std::string>> ConfigOperations::cors_headers(
   return rule ? cors_response_headers(*rule, request) : HeaderList{};
 }
 
-boost::asio::awaitable<http_server::Reply> ConfigOperations::post_object(S3Call& call) {
+boost::asio::awaitable<Reply> ConfigOperations::post_object(S3Call& call) {
   auto reply = co_await post_upload(call, environment_, objects_, credentials_);
   for (auto& [name, value] : cors_headers(call.bucket, call.head)) reply.message.set(name, value);
   co_return reply;
 }
 
-boost::asio::awaitable<http_server::Reply> ConfigOperations::serve_website(const protocol::HttpRequest& head,
+boost::asio::awaitable<Reply> ConfigOperations::serve_website(const HttpRequest& head,
                                                                            const std::string& bucket,
                                                                            RequestContext& context) {
   return serve_website_request(head, bucket, context, environment_, objects_);
 }
 
-void ConfigOperations::object_event(const RequestContext& context, const Bucket& bucket, std::string_view event_name,
-                                    const ObjectSummary& object) {
-  notifications_.object_event(context, bucket, event_name, object);
+std::vector<delivery::Delivery> ConfigOperations::object_event(const ObjectEvent& event, const ObjectSummary& object) {
+  return notifications_.object_event(event, object);
 }
 
 }  // namespace nimbus::s3

@@ -30,19 +30,18 @@ class ConfigOperations final : public EventSink {
   void set_credentials(const auth::Credentials* credentials) { credentials_ = credentials; }
 
   // CORS preflight (OPTIONS): 200 with Access-Control-Allow-* when a rule matches, else 403.
-  boost::asio::awaitable<http_server::Reply> preflight(const protocol::HttpRequest& head, const std::string& bucket,
+  boost::asio::awaitable<Reply> preflight(const HttpRequest& head, const std::string& bucket,
                                                        RequestContext& context);
   // Headers for an actual request carrying Origin that a CORS rule of `bucket` allows.
   std::vector<std::pair<std::string, std::string>> cors_headers(const std::string& bucket,
-                                                                const protocol::HttpRequest& head);
+                                                                const HttpRequest& head);
   // Browser POST upload: the whole reply, CORS headers included.
-  boost::asio::awaitable<http_server::Reply> post_object(S3Call& call);
+  boost::asio::awaitable<Reply> post_object(S3Call& call);
   // The static website endpoint.
-  boost::asio::awaitable<http_server::Reply> serve_website(const protocol::HttpRequest& head,
+  boost::asio::awaitable<Reply> serve_website(const HttpRequest& head,
                                                            const std::string& bucket, RequestContext& context);
 
-  void object_event(const RequestContext& context, const Bucket& bucket, std::string_view event_name,
-                    const ObjectSummary& object) override;
+  std::vector<delivery::Delivery> object_event(const ObjectEvent& event, const ObjectSummary& object) override;
 
  private:
   S3Environment& environment_;

@@ -94,14 +94,13 @@ awaitable<S3Result> ObjectOperations::complete_multipart_upload(S3Call& call) {
       if (call.input.value("IfNoneMatch", "") == "*" && latest && !latest->delete_marker) {
         throw errors::precondition_failed("If-None-Match");
       }
-    }, finished);
+    }, finished, std::nullopt, {&call.context, &bucket, "ObjectCreated:CompleteMultipartUpload"});
   } catch (...) {
     files_.remove(published);
     throw;
   }
   files_.remove_upload(upload.upload_id);
   ++puts_;
-  events_.object_event(call.context, bucket, "ObjectCreated:CompleteMultipartUpload", record.summary(bucket.name));
   S3Result result;
   auto& out = result.output;
   out = {{"Location", "/" + bucket.name + "/" + url_encode_key(call.key)}, {"Bucket", bucket.name},

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "protocol/wire_values.h"
+#include "core/text.h"
 #include "services/s3/config_common.h"
 #include "services/s3/s3_errors.h"
 
@@ -149,6 +149,16 @@ bool key_filter_matches(const Json& entry, std::string_view key) {
   return true;
 }
 
+std::vector<Destination> all_destinations(const Json& configuration) {
+  std::vector<Destination> out;
+  for (const auto& list : kLists) {
+    auto entries = configuration.find(list.member);
+    if (entries == configuration.end()) continue;
+    for (const auto& entry : *entries) out.push_back({list.kind, entry.value(list.arn_member, ""), entry.value("Id", "")});
+  }
+  return out;
+}
+
 std::vector<Destination> matching_destinations(const Json& configuration, std::string_view event_name,
                                                std::string_view key) {
   std::vector<Destination> out;
@@ -168,7 +178,7 @@ std::vector<Destination> matching_destinations(const Json& configuration, std::s
 }
 
 std::string event_key(std::string_view key) {
-  auto encoded = protocol::wire::percent_encode(key, true);
+  auto encoded = text::percent_encode(key, true);
   std::string out;
   for (size_t i = 0; i < encoded.size(); ++i) {
     if (encoded.compare(i, 3, "%20") == 0) {

@@ -36,6 +36,8 @@ void validate_notification(Json& configuration);
 bool event_matches(std::string_view pattern, std::string_view event_name);
 // A configuration's Filter.Key.FilterRules (prefix / suffix) against an object key.
 bool key_filter_matches(const Json& entry, std::string_view key);
+// Every destination of a configuration, in configuration order.
+std::vector<Destination> all_destinations(const Json& configuration);
 // Every destination whose events and filter match, in configuration order.
 std::vector<Destination> matching_destinations(const Json& configuration, std::string_view event_name,
                                                std::string_view key);

@@ -1,78 +1,79 @@
 #include "services/s3/notification_delivery.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "core/crypto.h"
 #include "core/ids.h"
-#include "core/log.h"
 #include "services/s3/config_common.h"
 #include "services/s3/notification.h"
 #include "services/s3/s3_errors.h"
-#include "services/service.h"
 
 namespace nimbus::s3 {
 namespace {
 
 constexpr std::string_view kKind = "notification";
-constexpr std::string_view kGetQueueUrl = "GetQueueUrl";
-constexpr std::string_view kSendMessage = "SendMessage";
 const std::string kNoQueue = "The destination queue does not exist";
 
 std::string host_id() { return crypto::base64_encode(crypto::random_bytes(48)); }
 
-// A request context acting in the queue's account and region (SQS finds queues by both).
-RequestContext queue_context(const Arn& arn, Clock& clock) {
-  RequestContext context;
-  context.account_id = arn.account;
-  context.region = arn.region;
-  context.request_id = ids::uuid4();
-  context.clock = &clock;
-  return context;
+// The operation that hands an event message to a destination, in the destination's account and
+// region (its ARN says both); nullopt for an ARN that names none.
+std::optional<delivery::Target> target_for(const Destination& destination, std::string message) {
+  auto arn = parse_arn(destination.arn);
+  if (!arn) return std::nullopt;
+  delivery::Target target{.account = arn->account, .region = arn->region};
+  if (destination.kind == "queue") {
+    target.service = "sqs";
+    target.operation = "SendMessage";
+    target.input = {{"QueueUrl", "http://localhost/" + arn->account + "/" + arn->resource},
+                    {"MessageBody", std::move(message)}};
+  } else if (destination.kind == "lambda") {
+    target.service = "lambda";
+    target.operation = "Invoke";
+    target.input = {{"FunctionName", destination.arn}, {"InvocationType", "Event"}, {"Payload", std::move(message)}};
+  } else if (destination.kind == "topic") {
+    target.service = "sns";
+    target.operation = "Publish";
+    target.input = {{"TopicArn", destination.arn}, {"Subject", "Amazon S3 Notification"}, {"Message", std::move(message)}};
+  } else {
+    return std::nullopt;
+  }
+  return target;
+}
+
+delivery::Delivery delivery_to(const Destination& destination, delivery::Target target, const Bucket& bucket) {
+  delivery::Delivery delivery;
+  delivery.source = "s3";
+  delivery.source_arn = "arn:aws:s3:::" + bucket.name;
+  delivery.source_account = bucket.account_id;
+  delivery.lane = destination.arn;
+  delivery.target = std::move(target);
+  return delivery;
 }
 
 }  // namespace
 
-NotificationDelivery::~NotificationDelivery() {
-  stop();
-  for (int i = 0; i < 200 && running_.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-}
-
-void NotificationDelivery::start(boost::asio::any_io_executor executor) {
-  std::lock_guard lock(mutex_);
-  executor_ = executor;
-  stopping_ = false;
-}
-
-void NotificationDelivery::stop() { stopping_ = true; }
-
-void NotificationDelivery::clear() {
-  std::lock_guard lock(mutex_);
-  pending_.clear();
-}
-
 awaitable<S3Result> NotificationDelivery::put_configuration(S3Call& call) {
   auto configuration = call.input.value("NotificationConfiguration", Json::object());
   validate_notification(configuration);
-  environment_.buckets.require(call.bucket, call.context);
+  auto bucket = environment_.buckets.require(call.bucket, call.context);
   if (!call.input.value("SkipDestinationValidation", false)) co_await validate_destinations(configuration);
-  bool empty = configuration.empty();
-  std::string kind(kKind);
-  Json stored = empty ? Json() : configuration;
-  auto bucket = co_await store_config(environment_, call, std::move(kind), std::move(stored));
+  // Each destination configured gets an s3:TestEvent, staged with the configuration itself.
   auto message = test_event_message(bucket.name, environment_.clock.now_ms(), call.context.request_id,
                                     host_id()).dump();
-  for (const auto& entry : configuration.value("QueueConfigurations", Json::array())) {
-    try {
-      auto queue_arn = entry.value("QueueArn", std::string(""));
-      co_await send(queue_arn, message);
-    } catch (const AwsError&) {
-      // Only reachable with SkipDestinationValidation: S3 configures the queue regardless.
-    }
+  std::vector<delivery::Delivery> tests;
+  for (const auto& destination : all_destinations(configuration)) {
+    if (destination.kind == "lambda") continue;  // functions get no test event
+    if (auto target = target_for(destination, message)) tests.push_back(delivery_to(destination, *target, bucket));
   }
+  std::string kind(kKind);
+  Json stored = configuration.empty() ? Json() : configuration;
+  delivery::Outbox::Staged staged;
+  std::function<void(storage::WriteBatch&)> also = [&](storage::WriteBatch& batch) {
+    staged = environment_.outbox.stage(batch, std::move(tests));
+  };
+  co_await store_config(environment_, call, std::move(kind), std::move(stored), also);
+  staged.release();
   co_return S3Result{};
 }
 
@@ -83,16 +84,20 @@ awaitable<S3Result> NotificationDelivery::get_configuration(S3Call& call) {
 }
 
 awaitable<void> NotificationDelivery::validate_destinations(const Json& configuration) {
-  auto* sqs = environment_.find_service ? environment_.find_service("sqs") : nullptr;
   for (const auto& entry : configuration.value("QueueConfigurations", Json::array())) {
     auto arn_text = entry.value("QueueArn", std::string(""));
     auto arn = parse_arn(arn_text);
-    if (!arn || arn->service != "sqs" || !sqs) throw errors::unvalidated_destination(arn_text, kNoQueue);
-    auto context = queue_context(*arn, environment_.clock);
-    Json input = {{"QueueName", arn->resource}};
+    if (!arn || arn->service != "sqs") throw errors::unvalidated_destination(arn_text, kNoQueue);
+    delivery::Target lookup{"sqs", "GetQueueUrl", arn->account, arn->region, {{"QueueName", arn->resource}}};
+    RequestContext context;
+    context.account_id = arn->account;
+    context.region = arn->region;
+    context.request_id = ids::uuid4();
+    context.clock = &environment_.clock;
+    context.invoked_by = {"s3.amazonaws.com", "", ""};
     bool exists = true;
     try {
-      co_await sqs->invoke(kGetQueueUrl, context, std::move(input));
+      co_await environment_.call_service(lookup, context);
     } catch (const AwsError&) {
       exists = false;
     }
@@ -100,64 +105,33 @@ awaitable<void> NotificationDelivery::validate_destinations(const Json& configur
   }
 }
 
-void NotificationDelivery::object_event(const RequestContext& context, const Bucket& bucket,
-                                        std::string_view event_name, const ObjectSummary& object) {
+std::vector<delivery::Delivery> NotificationDelivery::object_event(const ObjectEvent& event,
+                                                                   const ObjectSummary& object) {
+  std::vector<delivery::Delivery> deliveries;
+  const Bucket& bucket = *event.bucket;
   auto configuration = bucket.configs.find(std::string(kKind));
-  if (configuration == bucket.configs.end()) return;
-  auto destinations = matching_destinations(*configuration, event_name, object.key);
-  if (destinations.empty()) return;
-  EventContext event;
-  event.region = bucket.region;
-  event.time_ms = environment_.clock.now_ms();
-  event.event_name = std::string(event_name);
-  event.principal_id = "AWS:" + (context.access_key_id.empty() ? context.account_id : context.access_key_id);
-  event.source_ip = "127.0.0.1";
-  event.request_id = context.request_id;
-  event.host_id = host_id();
-  event.bucket_owner = canonical_user_id(bucket.account_id);
-  event.sequencer = next_sequencer();
+  if (configuration == bucket.configs.end()) return deliveries;
+  auto destinations = matching_destinations(*configuration, event.name, object.key);
+  if (destinations.empty()) return deliveries;
+  const RequestContext& context = *event.context;
+  EventContext record;
+  record.region = bucket.region;
+  record.time_ms = environment_.clock.now_ms();
+  record.event_name = std::string(event.name);
+  record.principal_id = "AWS:" + (context.access_key_id.empty() ? context.account_id : context.access_key_id);
+  record.source_ip = context.source_ip.empty() ? "127.0.0.1" : context.source_ip;
+  record.request_id = context.request_id;
+  record.host_id = host_id();
+  record.bucket_owner = canonical_user_id(bucket.account_id);
+  record.sequencer = next_sequencer();
   bool versioned = !bucket.versioning.empty();
-  std::lock_guard lock(mutex_);
   for (const auto& destination : destinations) {
-    if (destination.kind != "queue") continue;  // SNS / Lambda are not served yet
-    event.configuration_id = destination.configuration_id;
-    pending_.push_back({destination.arn, event_message(event, object, versioned).dump()});
-  }
-  if (pending_.empty() || draining_ || !executor_ || stopping_) return;
-  draining_ = true;
-  ++running_;
-  boost::asio::co_spawn(*executor_, drain(), boost::asio::detached);
-}
-
-awaitable<void> NotificationDelivery::drain() {
-  while (true) {
-    Pending next;
-    {
-      std::lock_guard lock(mutex_);
-      if (pending_.empty() || stopping_) {
-        draining_ = false;
-        break;
-      }
-      next = std::move(pending_.front());
-      pending_.pop_front();
-    }
-    try {
-      co_await send(next.queue_arn, std::move(next.body));
-    } catch (const std::exception& error) {
-      NIMBUS_LOG(Warn, "s3 notification to " + next.queue_arn + " not delivered: " + error.what());
+    record.configuration_id = destination.configuration_id;
+    if (auto target = target_for(destination, event_message(record, object, versioned).dump())) {
+      deliveries.push_back(delivery_to(destination, std::move(*target), bucket));
     }
   }
-  --running_;
-}
-
-awaitable<void> NotificationDelivery::send(const std::string& queue_arn, std::string body) {
-  auto* sqs = environment_.find_service ? environment_.find_service("sqs") : nullptr;
-  auto arn = parse_arn(queue_arn);
-  if (!sqs || !arn) co_return;
-  auto context = queue_context(*arn, environment_.clock);
-  Json input = {{"QueueUrl", "http://localhost/" + arn->account + "/" + arn->resource},
-                {"MessageBody", std::move(body)}};
-  co_await sqs->invoke(kSendMessage, context, std::move(input));
+  return deliveries;
 }
 
 std::string NotificationDelivery::next_sequencer() {

@@ -25,11 +25,11 @@ awaitable<S3Result> ObjectOperations::delete_object(S3Call& call) {
     ++deletes_;
     co_return result;
   }
-  auto removed = co_await remove_version(bucket.name, call.key, version_id);
+  auto removed = co_await remove_version(bucket.name, call.key, version_id,
+                                        {&call.context, &bucket, "ObjectRemoved:Delete"});
   result.output["VersionId"] = version_id;
   if (removed) {
     if (removed->delete_marker) result.output["DeleteMarker"] = true;
-    events_.object_event(call.context, bucket, "ObjectRemoved:Delete", removed->summary(bucket.name));
     ++deletes_;
   }
   co_return result;
@@ -65,7 +65,8 @@ awaitable<S3Result> ObjectOperations::delete_objects(S3Call& call) {
         if (!well_formed_version_id(version_id)) {
           throw errors::invalid_argument("Invalid version id specified", "versionId", version_id);
         }
-        auto removed = co_await remove_version(bucket.name, key, version_id);
+        auto removed = co_await remove_version(bucket.name, key, version_id,
+                                              {&call.context, &bucket, "ObjectRemoved:Delete"});
         // A made-up id names nothing to delete: a per-key error ("null" stays idempotent).
         if (!removed && version_id != "null") throw errors::no_such_version(key, version_id);
         entry["VersionId"] = version_id;
@@ -73,7 +74,6 @@ awaitable<S3Result> ObjectOperations::delete_objects(S3Call& call) {
           entry["DeleteMarker"] = true;
           entry["DeleteMarkerVersionId"] = version_id;
         }
-        if (removed) events_.object_event(call.context, bucket, "ObjectRemoved:Delete", removed->summary(bucket.name));
       }
       ++deletes_;
       if (!quiet) deleted.push_back(std::move(entry));

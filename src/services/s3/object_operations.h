@@ -30,10 +30,10 @@ class ObjectOperations final : public ObjectAccess {
   Json health() const;
 
   std::optional<ObjectSummary> head(const Bucket& bucket, std::string_view key) override;
-  std::optional<std::pair<ObjectSummary, http_server::BodyRange>> open(const Bucket& bucket,
+  std::optional<std::pair<ObjectSummary, BodyRange>> open(const Bucket& bucket,
                                                                       std::string_view key) override;
   awaitable<ObjectSummary> put(RequestContext& context, const Bucket& bucket, std::string key,
-                               http_server::BodyReader& body, std::optional<uint64_t> length,
+                               BodyReader& body, std::optional<uint64_t> length,
                                PutOptions options, std::string_view event_name) override;
   awaitable<void> remove(RequestContext& context, const Bucket& bucket, std::string key) override;
   void scan(const Bucket& bucket, std::string_view prefix,
@@ -99,18 +99,22 @@ class ObjectOperations final : public ObjectAccess {
   ObjectRecord require_version(const std::string& bucket, const std::string& key, const Json& input);
   // Installs `record` as the newest version (version id per the bucket's versioning), replacing a
   // "null" version; returns it as stored once durable.
-  // `also_remove` record keys go in the same batch (a completed upload's records), and so does
-  // `inline_body`, the bytes of the record's inline body.
+  // `also_remove` record keys go in the same batch (a completed upload's records), and so do
+  // `inline_body`, the bytes of the record's inline body, and the deliveries of `event`.
   awaitable<ObjectRecord> install(const std::string& bucket, ObjectRecord record,
                                   const Precondition& precondition = {},
                                   const std::vector<std::string>& also_remove = {},
-                                  std::optional<std::string> inline_body = std::nullopt);
+                                  std::optional<std::string> inline_body = std::nullopt, ObjectEvent event = {});
   // Drops a replaced or removed version's body: an inline one in `batch` (with the record), a
   // file's name into `files` to unlink once the batch is durable.
   static void drop_body(const std::string& name, storage::WriteBatch& batch, std::vector<std::string>& files);
-  // Removes one version permanently (promoting the next newest to current).
+  // Removes one version permanently (promoting the next newest to current), staging the
+  // deliveries of `event` in the same batch.
   awaitable<std::optional<ObjectRecord>> remove_version(const std::string& bucket, const std::string& key,
-                                                        const std::string& version_id);
+                                                        const std::string& version_id, ObjectEvent event = {});
+  // Stages the deliveries `event` makes for `object` into `batch` (under the write lock).
+  delivery::Outbox::Staged stage_event(const ObjectEvent& event, const ObjectRecord& object,
+                                       storage::WriteBatch& batch);
   // DeleteObject without a version: a delete marker when versioned, else removal.
   struct DeleteOutcome {
     bool delete_marker = false;
@@ -126,14 +130,14 @@ class ObjectOperations final : public ObjectAccess {
   // A body going to the new file `name` (a files_.new_*_name()).
   StagedBody file_body(const std::string& name);
   // Streams the body into `staged` while computing its digests.
-  awaitable<StagedBody> stage(StagedBody staged, http_server::BodyReader& body, std::optional<uint64_t> length,
+  awaitable<StagedBody> stage(StagedBody staged, BodyReader& body, std::optional<uint64_t> length,
                               bool sha256, std::optional<ChecksumAlgorithm> algorithm);
   // Makes a staged file durable under its name (inline bodies become durable with their record).
   awaitable<void> publish(StagedBody& staged);
   // What install() stores beside the record: an inline body's bytes (moved out), else nothing.
   static std::optional<std::string> inline_bytes(StagedBody& staged);
   // A version's whole body, from its file or the store; nullopt if it is gone.
-  std::optional<http_server::BodyRange> open_body(const ObjectRecord& record);
+  std::optional<BodyRange> open_body(const ObjectRecord& record);
   std::string version_header(const Bucket& bucket, const ObjectRecord& record) const;
   // multipart.cpp helpers
   UploadRecord require_upload(const std::string& bucket, const std::string& key, const Json& input);

@@ -21,7 +21,7 @@ constexpr uint64_t kMaxObjectSize = 5ull << 30;
 
 // A conditional write header: the decoded member when the model has it, else the raw header (the
 // pinned model's PutObjectRequest lacks IfMatch, so its If-Match never reaches `input`).
-std::optional<std::string> write_condition(const Json& input, const protocol::HttpRequest& head,
+std::optional<std::string> write_condition(const Json& input, const HttpRequest& head,
                                            const char* member, const char* header) {
   if (auto value = input.find(member); value != input.end() && value->is_string()) {
     return value->get<std::string>();
@@ -31,7 +31,7 @@ std::optional<std::string> write_condition(const Json& input, const protocol::Ht
 }
 
 // If-None-Match: * / If-Match on a write, checked against the version being replaced.
-void check_write_conditions(const Json& input, const protocol::HttpRequest& head, const std::string& key,
+void check_write_conditions(const Json& input, const HttpRequest& head, const std::string& key,
                             const std::optional<ObjectRecord>& latest) {
   bool exists = latest && !latest->delete_marker;
   if (auto none = write_condition(input, head, "IfNoneMatch", "If-None-Match")) {
@@ -46,7 +46,7 @@ void check_write_conditions(const Json& input, const protocol::HttpRequest& head
 
 // The algorithm's digest of a whole body (CopyObject with x-amz-checksum-algorithm); nullopt when
 // its file cannot be read in full.
-std::optional<std::string> body_checksum(const http_server::BodyRange& body, ChecksumAlgorithm algorithm) {
+std::optional<std::string> body_checksum(const BodyRange& body, ChecksumAlgorithm algorithm) {
   auto hasher = make_hasher(algorithm);
   if (!ObjectFiles::read_range(body, [&](std::string_view block) { hasher->update(block); })) return std::nullopt;
   return hasher->digest();
@@ -70,7 +70,7 @@ ObjectOperations::StagedBody ObjectOperations::file_body(const std::string& name
   return staged;
 }
 
-awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(StagedBody staged, http_server::BodyReader& body,
+awaitable<ObjectOperations::StagedBody> ObjectOperations::stage(StagedBody staged, BodyReader& body,
                                                                 std::optional<uint64_t> length, bool sha256,
                                                                 std::optional<ChecksumAlgorithm> algorithm) {
   if (length && *length > kMaxObjectSize) throw errors::entity_too_large();
@@ -113,11 +113,11 @@ awaitable<void> ObjectOperations::publish(StagedBody& staged) {
   if (staged.file) co_await files_.publish(*staged.file);
 }
 
-std::optional<http_server::BodyRange> ObjectOperations::open_body(const ObjectRecord& record) {
+std::optional<BodyRange> ObjectOperations::open_body(const ObjectRecord& record) {
   if (!is_inline_body(record.file)) return files_.open(record.file, record.size);
   auto bytes = records_.get(record_keys::inline_body(record.file));
   if (!bytes) return std::nullopt;
-  return http_server::BodyRange{.length = bytes->size(), .bytes = std::make_shared<const std::string>(std::move(*bytes))};
+  return BodyRange{.length = bytes->size(), .bytes = std::make_shared<const std::string>(std::move(*bytes))};
 }
 
 awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
@@ -149,13 +149,13 @@ awaitable<S3Result> ObjectOperations::put_object(S3Call& call) {
   };
   auto inline_body = inline_bytes(staged);
   try {
-    record = co_await install(bucket.name, std::move(record), still_allowed, {}, std::move(inline_body));
+    record = co_await install(bucket.name, std::move(record), still_allowed, {}, std::move(inline_body),
+                              {&call.context, &bucket, "ObjectCreated:Put"});
   } catch (...) {
     files_.remove(published);
     throw;
   }
   ++puts_;
-  events_.object_event(call.context, bucket, "ObjectCreated:Put", record.summary(bucket.name));
   S3Result result;
   result.output["ETag"] = record.etag;
   if (auto version = version_header(bucket, record); !version.empty()) result.output["VersionId"] = version;
@@ -213,7 +213,7 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
   record.last_modified_ms = environment_.clock.now_ms();
   // An inline body is copied into the new record's batch; a file is linked (or copied) durably.
   std::optional<std::string> inline_body;
-  std::optional<http_server::BodyRange> copied;
+  std::optional<BodyRange> copied;
   if (is_inline_body(source.file)) {
     copied = open_body(source);
     if (!copied) throw errors::no_such_key(source_ref.key);
@@ -240,13 +240,13 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
     record.checksum_type = "FULL_OBJECT";
   }
   try {
-    record = co_await install(bucket.name, std::move(record), {}, {}, std::move(inline_body));
+    record = co_await install(bucket.name, std::move(record), {}, {}, std::move(inline_body),
+                              {&call.context, &bucket, "ObjectCreated:Copy"});
   } catch (...) {
     files_.remove(published);
     throw;
   }
   ++puts_;
-  events_.object_event(call.context, bucket, "ObjectCreated:Copy", record.summary(bucket.name));
   S3Result result;
   Json copy_result = {{"ETag", record.etag}, {"LastModified", record.last_modified_ms / 1000}};
   std::vector<std::pair<std::string, std::string>> ignored;
@@ -259,7 +259,7 @@ awaitable<S3Result> ObjectOperations::copy_object(S3Call& call) {
 }
 
 awaitable<ObjectSummary> ObjectOperations::put(RequestContext& context, const Bucket& bucket, std::string key,
-                                               http_server::BodyReader& body, std::optional<uint64_t> length,
+                                               BodyReader& body, std::optional<uint64_t> length,
                                                PutOptions options, std::string_view event_name) {
   auto target = object_body(length);
   auto staged = co_await stage(std::move(target), body, length, false, std::nullopt);
@@ -281,15 +281,14 @@ awaitable<ObjectSummary> ObjectOperations::put(RequestContext& context, const Bu
   const std::string published = record.file;
   auto inline_body = inline_bytes(staged);
   try {
-    record = co_await install(bucket.name, std::move(record), {}, {}, std::move(inline_body));
+    record = co_await install(bucket.name, std::move(record), {}, {}, std::move(inline_body),
+                              {&context, &bucket, event_name});
   } catch (...) {
     files_.remove(published);
     throw;
   }
   ++puts_;
-  auto summary = record.summary(bucket.name);
-  events_.object_event(context, bucket, event_name, summary);
-  co_return summary;
+  co_return record.summary(bucket.name);
 }
 
 }  // namespace nimbus::s3

@@ -56,9 +56,10 @@ ObjectRecord ObjectOperations::require_version(const std::string& bucket, const 
 awaitable<ObjectRecord> ObjectOperations::install(const std::string& bucket, ObjectRecord record,
                                                   const Precondition& precondition,
                                                   const std::vector<std::string>& also_remove,
-                                                  std::optional<std::string> inline_body) {
+                                                  std::optional<std::string> inline_body, ObjectEvent event) {
   std::vector<std::string> replaced_files;
   RecordStore::Submitted submitted;
+  delivery::Outbox::Staged deliveries;
   {
     auto lock = records_.lock();
     auto latest = current(bucket, record.key);
@@ -86,11 +87,19 @@ awaitable<ObjectRecord> ObjectOperations::install(const std::string& bucket, Obj
     auto value = encode_object(record);
     batch.put(kSpace, record_keys::current(bucket, record.key), value);
     batch.put(kSpace, record_keys::version(bucket, record.key, record.sequence), value);
+    deliveries = stage_event(event, record, batch);
     submitted = records_.submit(std::move(batch));
   }
   co_await records_.finish(std::move(submitted));
+  deliveries.release();
   for (const auto& file : replaced_files) files_.remove(file);
   co_return record;
+}
+
+delivery::Outbox::Staged ObjectOperations::stage_event(const ObjectEvent& event, const ObjectRecord& object,
+                                                       storage::WriteBatch& batch) {
+  if (!event.context || !event.bucket) return {};
+  return environment_.outbox.stage(batch, events_.object_event(event, object.summary(event.bucket->name)));
 }
 
 void ObjectOperations::drop_body(const std::string& name, storage::WriteBatch& batch, std::vector<std::string>& files) {
@@ -104,10 +113,12 @@ void ObjectOperations::drop_body(const std::string& name, storage::WriteBatch& b
 
 awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const std::string& bucket,
                                                                         const std::string& key,
-                                                                        const std::string& version_id) {
+                                                                        const std::string& version_id,
+                                                                        ObjectEvent event) {
   std::optional<ObjectRecord> removed;
   std::vector<std::string> removed_files;
   RecordStore::Submitted submitted;
+  delivery::Outbox::Staged deliveries;
   {
     auto lock = records_.lock();
     removed = find_version(bucket, key, version_id);
@@ -129,9 +140,11 @@ awaitable<std::optional<ObjectRecord>> ObjectOperations::remove_version(const st
         batch.remove(kSpace, record_keys::current(bucket, key));
       }
     }
+    deliveries = stage_event(event, *removed, batch);
     submitted = records_.submit(std::move(batch));
   }
   co_await records_.finish(std::move(submitted));
+  deliveries.release();
   for (const auto& file : removed_files) files_.remove(file);
   co_return removed;
 }
@@ -144,8 +157,7 @@ awaitable<ObjectOperations::DeleteOutcome> ObjectOperations::delete_current(Requ
   if (versioning.empty()) {
     auto latest = current(bucket.name, key);
     if (!latest) co_return outcome;
-    auto removed = co_await remove_version(bucket.name, key, "null");
-    if (removed) events_.object_event(context, bucket, "ObjectRemoved:Delete", removed->summary(bucket.name));
+    co_await remove_version(bucket.name, key, "null", {&context, &bucket, "ObjectRemoved:Delete"});
     co_return outcome;
   }
   ObjectRecord marker;
@@ -155,10 +167,10 @@ awaitable<ObjectOperations::DeleteOutcome> ObjectOperations::delete_current(Requ
   marker.last_modified_ms = environment_.clock.now_ms();
   marker.etag.clear();
   marker.headers = Json::object();
-  marker = co_await install(bucket.name, std::move(marker));
+  marker = co_await install(bucket.name, std::move(marker), {}, {}, std::nullopt,
+                            {&context, &bucket, "ObjectRemoved:DeleteMarkerCreated"});
   outcome.delete_marker = true;
   outcome.version_id = marker.version_id;
-  events_.object_event(context, bucket, "ObjectRemoved:DeleteMarkerCreated", marker.summary(bucket.name));
   co_return outcome;
 }
 

@@ -7,13 +7,10 @@
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "delivery/outbox.h"
 #include "services/s3/bucket_registry.h"
 #include "services/s3/s3_types.h"
 #include "storage/store.h"
-
-namespace nimbus {
-class Service;
-}
 
 namespace nimbus::s3 {
 
@@ -23,8 +20,10 @@ struct S3Environment {
   BucketRegistry& buckets;
   // Object bodies and multipart parts live as files under here (also with --memory).
   std::filesystem::path files_dir;
-  // Other services (notifications deliver to SQS): nullptr when not served.
-  std::function<Service*(std::string_view name)> find_service;
+  // Where deliveries to other services are staged (bucket notifications), and how S3 calls
+  // another service directly when it must answer with the result (destination validation).
+  delivery::Outbox& outbox;
+  delivery::Outbox::Invoke call_service;
 };
 
 // Operation name -> handler; each part of the service adds its operations.

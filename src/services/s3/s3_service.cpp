@@ -12,8 +12,6 @@
 
 namespace nimbus::s3 {
 namespace http = boost::beast::http;
-using http_server::Reply;
-using protocol::HttpRequest;
 
 namespace {
 
@@ -49,9 +47,9 @@ class S3Service final : public Service, private EventSink {
  public:
   S3Service(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
             const auth::Credentials* credentials,
-            std::function<Service*(std::string_view)> find_service)
+            delivery::Outbox& outbox, delivery::Outbox::Invoke call_service)
       : buckets_(store),
-        environment_{store, clock, buckets_, std::move(files_dir), std::move(find_service)},
+        environment_{store, clock, buckets_, std::move(files_dir), outbox, std::move(call_service)},
         objects_(environment_, *this),
         configs_(environment_, objects_) {
     objects_.register_handlers(handlers_);
@@ -74,7 +72,7 @@ class S3Service final : public Service, private EventSink {
   // CORS preflights are answered from the CORS configuration alone, as S3 does.
   bool allows_anonymous(const HttpRequest&) const override { return true; }
 
-  boost::asio::awaitable<Reply> handle_http(HttpRequest& head, http_server::BodyReader& body,
+  boost::asio::awaitable<Reply> handle_http(HttpRequest& head, BodyReader& body,
                                             RequestContext& context) override {
     auto address = resolve_address(head[http::field::host], head.target());
     if (address.website) {
@@ -146,7 +144,7 @@ class S3Service final : public Service, private EventSink {
     return operation;
   }
 
-  boost::asio::awaitable<S3Call> decode(const HttpRequest& head, http_server::BodyReader& body,
+  boost::asio::awaitable<S3Call> decode(const HttpRequest& head, BodyReader& body,
                                         RequestContext& context, const model::OperationDef& operation,
                                         const Address& address) {
     std::optional<std::string> small_body;
@@ -182,9 +180,8 @@ class S3Service final : public Service, private EventSink {
     return reply;
   }
 
-  void object_event(const RequestContext& context, const Bucket& bucket, std::string_view event_name,
-                    const ObjectSummary& object) override {
-    configs_.object_event(context, bucket, event_name, object);
+  std::vector<delivery::Delivery> object_event(const ObjectEvent& event, const ObjectSummary& object) override {
+    return configs_.object_event(event, object);
   }
 
   BucketRegistry buckets_;
@@ -199,9 +196,9 @@ class S3Service final : public Service, private EventSink {
 std::unique_ptr<Service> make_s3_service(storage::Store& store, Clock& clock,
                                          std::filesystem::path files_dir,
                                          const auth::Credentials* credentials,
-                                         std::function<Service*(std::string_view)> find_service) {
-  return std::make_unique<S3Service>(store, clock, std::move(files_dir), credentials,
-                                     std::move(find_service));
+                                         delivery::Outbox& outbox, delivery::Outbox::Invoke call_service) {
+  return std::make_unique<S3Service>(store, clock, std::move(files_dir), credentials, outbox,
+                                     std::move(call_service));
 }
 
 }  // namespace nimbus::s3

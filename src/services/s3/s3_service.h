@@ -18,6 +18,6 @@ namespace nimbus::s3 {
 std::unique_ptr<Service> make_s3_service(storage::Store& store, Clock& clock,
                                          std::filesystem::path files_dir,
                                          const auth::Credentials* credentials,
-                                         std::function<Service*(std::string_view)> find_service);
+                                         delivery::Outbox& outbox, delivery::Outbox::Invoke call_service);
 
 }  // namespace nimbus::s3

@@ -18,10 +18,6 @@
 
 namespace nimbus::s3 {
 
-// The streaming types moved from the server's namespace to core (core/raw_http.h); this keeps
-// `http_server::Reply` etc. valid in S3 files not yet spelling them unqualified.
-namespace http_server = ::nimbus;
-
 using Json = nlohmann::json;
 template <typename T>
 using awaitable = boost::asio::awaitable<T>;

@@ -1,14 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <chrono>
-#include <mutex>
-#include <thread>
-
 #include "services/s3/notification.h"
 #include "services/s3/notification_delivery.h"
-#include "services/service.h"
 #include "storage/memory_store.h"
 
 namespace nimbus::s3 {
@@ -134,67 +127,42 @@ TEST(NotificationTest, ArnsSplitIntoServiceRegionAccountAndResource) {
   EXPECT_FALSE(parse_arn("not-an-arn"));
 }
 
-// Records what S3 asks of SQS.
-class FakeSqs final : public Service {
- public:
-  std::string_view name() const override { return "sqs"; }
-  const model::ServiceModel& model() const override { return model::sqs_model(); }
-  bool implements(std::string_view) const override { return true; }
-  boost::asio::awaitable<Json> invoke(std::string_view operation, RequestContext& context, Json input) override {
-    std::lock_guard lock(mutex);
-    calls.push_back({{"operation", operation}, {"account", context.account_id}, {"region", context.region},
-                     {"input", input}});
-    co_return Json::object();
-  }
-  void start(boost::asio::any_io_executor) override {}
-  void stop() override {}
-  boost::asio::awaitable<void> reset() override { co_return; }
-
-  std::mutex mutex;
-  std::vector<Json> calls;
-};
-
-TEST(NotificationTest, ObjectEventIsDeliveredToTheMatchingQueueInItsAccountAndRegion) {
+TEST(NotificationTest, AnObjectEventMakesOneDeliveryPerMatchingDestinationInItsAccountAndRegion) {
   storage::MemoryStore store;
   Clock clock;
   BucketRegistry buckets(store);
-  FakeSqs sqs;
-  S3Environment environment{store, clock, buckets, "/tmp", [&](std::string_view name) -> Service* {
-                              return name == "sqs" ? &sqs : nullptr;
-                            }};
-  boost::asio::io_context io;
-  auto work = boost::asio::make_work_guard(io);
-  std::thread runner([&] { io.run(); });
-  {
-    NotificationDelivery delivery(environment);
-    delivery.start(io.get_executor());
-    Bucket bucket;
-    bucket.name = "photos";
-    bucket.account_id = "111122223333";
-    bucket.region = "us-east-1";
-    bucket.configs["notification"] = configuration();
-    RequestContext context;
-    context.request_id = "req-1";
-    delivery.object_event(context, bucket, "ObjectCreated:Put", object("img/a.jpg"));
-    delivery.object_event(context, bucket, "ObjectCreated:Put", object("doc/skipped.txt"));
-    for (int i = 0; i < 200; ++i) {
-      {
-        std::lock_guard lock(sqs.mutex);
-        if (!sqs.calls.empty()) break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    delivery.stop();
-  }
-  work.reset();
-  runner.join();
-  ASSERT_EQ(sqs.calls.size(), 1u);
-  const auto& call = sqs.calls[0];
-  EXPECT_EQ(call["operation"], "SendMessage");
-  EXPECT_EQ(call["account"], "111122223333");
-  EXPECT_EQ(call["region"], "eu-west-1");
-  EXPECT_EQ(call["input"]["QueueUrl"], "http://localhost/111122223333/images");
-  auto body = Json::parse(call["input"]["MessageBody"].get<std::string>());
+  delivery::Outbox outbox(store, clock, {});
+  S3Environment environment{store, clock, buckets, "/tmp", outbox, {}};
+  NotificationDelivery notifications(environment);
+  Bucket bucket;
+  bucket.name = "photos";
+  bucket.account_id = "111122223333";
+  bucket.region = "us-east-1";
+  bucket.configs["notification"] = configuration();
+  RequestContext context;
+  context.request_id = "req-1";
+  auto unfiltered = notifications.object_event({&context, &bucket, "ObjectCreated:Put"}, object("doc/a.txt"));
+  ASSERT_EQ(unfiltered.size(), 1u) << "only the topic has no key filter";
+  EXPECT_EQ(unfiltered[0].lane, "arn:aws:sns:us-east-1:111122223333:t");
+  auto deliveries = notifications.object_event({&context, &bucket, "ObjectCreated:Put"}, object("img/a.jpg"));
+  ASSERT_EQ(deliveries.size(), 2u);
+  const auto& to_topic = deliveries[1];
+  EXPECT_EQ(to_topic.target.service, "sns");
+  EXPECT_EQ(to_topic.target.operation, "Publish");
+  EXPECT_EQ(to_topic.target.input["TopicArn"], "arn:aws:sns:us-east-1:111122223333:t");
+  const auto& to_queue = deliveries[0];
+  EXPECT_EQ(to_queue.source, "s3");
+  EXPECT_EQ(to_queue.source_arn, "arn:aws:s3:::photos");
+  EXPECT_EQ(to_queue.source_account, "111122223333");
+  EXPECT_EQ(to_queue.lane, "arn:aws:sqs:eu-west-1:111122223333:images");
+  EXPECT_FALSE(to_queue.ordered);
+  const auto& call = to_queue.target;
+  EXPECT_EQ(call.service, "sqs");
+  EXPECT_EQ(call.operation, "SendMessage");
+  EXPECT_EQ(call.account, "111122223333");
+  EXPECT_EQ(call.region, "eu-west-1");
+  EXPECT_EQ(call.input["QueueUrl"], "http://localhost/111122223333/images");
+  auto body = Json::parse(call.input["MessageBody"].get<std::string>());
   EXPECT_EQ(body["Records"][0]["s3"]["object"]["key"], "img/a.jpg");
   EXPECT_EQ(body["Records"][0]["s3"]["configurationId"], "images");
   EXPECT_EQ(body["Records"][0]["responseElements"]["x-amz-request-id"], "req-1");

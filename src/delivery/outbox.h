@@ -1,0 +1,155 @@
+#pragma once
+// The outbox: durable delivery between services. A service that accepts something another
+// service must receive stages the Delivery into the *same* store batch as the change that caused
+// it, and releases it once that batch is durable; a worker then calls the destination's operation
+// with retries (exponential backoff with jitter on nimbus's clock) until it succeeds, is given up
+// (handed to the source's dead-letter handler, or recorded as dropped with the reason), or the
+// state is reset. At-least-once: a delivery is removed only after its call succeeded, so one
+// whose cause was acknowledged is delivered after a restart or kill -9.
+//
+// Lanes: each destination is a lane with its own limit of calls in flight, so a dead
+// destination holds up only its own deliveries. An ordered lane carries one delivery at a time
+// in staging order, waiting for earlier staged ones whose batch is not durable yet.
+//
+// Lifecycle: start() loads stored deliveries and starts the worker; stop() is idempotent and
+// lets calls in flight finish without starting new ones; reset() wipes everything. Destroy it
+// only once the executor's threads have stopped (its coroutines refer to it).
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/request_context.h"
+#include "delivery/delivery.h"
+#include "storage/store.h"
+
+namespace nimbus::delivery {
+
+struct OutboxLimits {
+  int calls_per_lane = 16;
+  int calls_in_flight = 64;
+  size_t dropped_kept = 1000;  // dropped records kept for GET /_nimbus/deliveries
+};
+
+class Outbox {
+ public:
+  // Calls the target's operation as a client would; throws AwsError as the service does.
+  using Invoke = std::function<boost::asio::awaitable<Json>(const Target&, RequestContext&)>;
+  // Given a delivery that will not be made and why, the delivery to make instead (a dead-letter
+  // queue, an on-failure destination), or nullopt to record it as dropped.
+  using DeadLetter = std::function<std::optional<Delivery>(const Delivery&, const Failure&)>;
+
+  Outbox(storage::Store& store, Clock& clock, Invoke invoke, OutboxLimits limits = {});
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  // Deliveries written into a caller's batch, held back until release(): the batch is durable.
+  // Destroyed unreleased (the batch failed), they are forgotten. Move-only.
+  class Staged {
+   public:
+    Staged() = default;
+    Staged(Staged&& other) noexcept { *this = std::move(other); }
+    Staged& operator=(Staged&& other) noexcept;
+    ~Staged();
+    void release();
+
+   private:
+    friend class Outbox;
+    struct Item {
+      uint64_t sequence;
+      Delivery delivery;
+      int64_t created_ms;
+    };
+    Outbox* outbox_ = nullptr;
+    std::vector<Item> items_;
+  };
+
+  // Writes the deliveries into `batch`; call under the lock that orders the caller's batches.
+  Staged stage(storage::WriteBatch& batch, std::vector<Delivery> deliveries);
+  // Registers the dead-letter handler for deliveries of `source` (before start).
+  void on_exhausted(const std::string& source, DeadLetter handler);
+
+  void start(boost::asio::any_io_executor executor);
+  void stop();
+  boost::asio::awaitable<void> reset();
+  // Pending, retrying, in-flight, delivered, dead-lettered and dropped deliveries per source and
+  // destination; delivery latency; the most recent drops with their reasons.
+  Json report() const;
+
+ private:
+  struct Entry {
+    Delivery delivery;
+    int64_t created_ms = 0;
+    int64_t due_ms = 0;
+    int attempts = 0;
+    bool in_flight = false;
+    std::string last_error;
+    std::chrono::steady_clock::time_point released;
+  };
+  struct Lane {
+    std::map<uint64_t, Entry> entries;
+    std::set<uint64_t> reserved;  // staged, batch not durable yet
+    int in_flight = 0;
+  };
+  struct Counters {
+    uint64_t delivered = 0;
+    uint64_t dead_lettered = 0;
+    uint64_t dropped = 0;
+    uint64_t failed_attempts = 0;
+    std::string last_error;
+  };
+
+  void load();
+  uint64_t next_sequence();
+  void release(Staged::Item item);
+  void abandon(const Staged::Item& item);
+  void wake();
+  boost::asio::awaitable<void> pump();
+  // Starts every call that is due and allowed; returns when the next one falls due (nimbus ms).
+  std::optional<int64_t> dispatch_due();
+  boost::asio::awaitable<void> attempt(std::string lane, uint64_t sequence, Target target, Delivery context);
+  void succeeded(const std::string& lane, uint64_t sequence, uint64_t generation);
+  void failed(const std::string& lane, uint64_t sequence, uint64_t generation, const Failure& failure,
+              bool retryable);
+  void give_up(Lane& lane, std::map<uint64_t, Entry>::iterator entry, Failure failure,
+               storage::WriteBatch& batch, std::vector<Staged::Item>& replacements);
+  Counters& counters(const Delivery& delivery);
+
+  storage::Store& store_;
+  Clock& clock_;
+  Invoke invoke_;
+  OutboxLimits limits_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Lane> lanes_;
+  std::map<std::pair<std::string, std::string>, Counters> counters_;  // (source, lane)
+  std::map<std::string, DeadLetter> dead_letters_;
+  std::deque<std::pair<std::string, Json>> dropped_;  // key, record
+  std::deque<int64_t> latencies_us_;                    // recent release-to-delivered times
+  int in_flight_ = 0;
+  uint64_t generation_ = 0;  // bumped by reset: calls in flight from before it are ignored
+  std::atomic<uint64_t> last_sequence_{0};
+  std::mt19937_64 random_{std::random_device{}()};
+
+  std::optional<boost::asio::strand<boost::asio::any_io_executor>> strand_;
+  std::unique_ptr<boost::asio::steady_timer> timer_;
+  std::atomic<bool> wake_pending_{false};
+  std::atomic<bool> stopping_{false};
+  std::shared_ptr<std::atomic<Outbox*>> alive_;  // clock listener's way back to us
+};
+
+}  // namespace nimbus::delivery

@@ -1,0 +1,243 @@
+// The outbox: staged deliveries reach their destination once released, survive a restart, keep
+// staging order in ordered lanes, retry on nimbus's clock, and end in a dead-letter delivery or
+// a visible drop when given up.
+
+#include "delivery/outbox.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "core/aws_error.h"
+#include "storage/memory_store.h"
+
+namespace nimbus::delivery {
+namespace {
+
+// A destination that records calls and fails as told.
+struct FakeDestinations {
+  std::vector<std::pair<std::string, int>> calls;  // lane, body
+  std::map<std::string, int> failures_left;        // lane -> failures before success (-1: always)
+  std::string failure_code = "AWS.SimpleQueueService.NonExistentQueue";
+
+  Outbox::Invoke invoker() {
+    return [this](const Target& target, RequestContext&) -> boost::asio::awaitable<Json> {
+      auto lane = target.input.value("lane", "");
+      calls.emplace_back(lane, target.input.value("n", 0));
+      auto failing = failures_left.find(lane);
+      if (failing != failures_left.end() && failing->second != 0) {
+        if (failing->second > 0) --failing->second;
+        throw AwsError(400, failure_code, "The specified queue does not exist.");
+      }
+      co_return Json::object();
+    };
+  }
+  std::vector<int> delivered_to(const std::string& lane) const {
+    std::vector<int> out;
+    for (const auto& [name, n] : calls) {
+      if (name == lane) out.push_back(n);
+    }
+    return out;
+  }
+};
+
+Delivery delivery_to(const std::string& lane, int n, bool ordered = false) {
+  Delivery delivery;
+  delivery.source = "s3";
+  delivery.lane = lane;
+  delivery.ordered = ordered;
+  delivery.target = {"sqs", "SendMessage", "000000000000", "us-east-1", {{"lane", lane}, {"n", n}}};
+  delivery.retry.first_delay_ms = 60'000;
+  delivery.retry.max_delay_ms = 60'000;
+  return delivery;
+}
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  void run_until(const std::function<bool()>& done, int timeout_ms = 2000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io_.restart();
+      io_.run_for(std::chrono::milliseconds(5));
+    }
+  }
+  void run_for(int ms) { run_until([] { return false; }, ms); }
+
+  std::unique_ptr<Outbox> make_outbox() { return std::make_unique<Outbox>(store_, clock_, destinations_.invoker()); }
+
+  // Stages in one batch, commits it, releases.
+  void send(Outbox& outbox, std::vector<Delivery> deliveries) {
+    storage::WriteBatch batch;
+    auto staged = outbox.stage(batch, std::move(deliveries));
+    store_.submit(std::move(batch));
+    staged.release();
+  }
+
+  size_t stored(std::string_view prefix) {
+    size_t count = 0;
+    store_.scan("outbox", prefix, [&](std::string_view, std::string_view) { return ++count, true; });
+    return count;
+  }
+
+  boost::asio::io_context io_;
+  storage::MemoryStore store_;
+  Clock clock_;
+  FakeDestinations destinations_;
+};
+
+TEST_F(OutboxTest, ReleasedDeliveriesReachTheirDestinationAndLeaveTheStore) {
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  send(*outbox, {delivery_to("a", 1), delivery_to("b", 2)});
+  run_until([&] { return destinations_.calls.size() == 2 && stored("q/") == 0; });
+  EXPECT_EQ(destinations_.delivered_to("a"), std::vector<int>{1});
+  EXPECT_EQ(destinations_.delivered_to("b"), std::vector<int>{2});
+  EXPECT_EQ(stored("q/"), 0u);
+  EXPECT_EQ(outbox->report()["delivered"], 2);
+}
+
+TEST_F(OutboxTest, DeliveriesOfABatchThatFailedAreNeverMade) {
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  {
+    storage::WriteBatch batch;
+    auto staged = outbox->stage(batch, {delivery_to("a", 1, true)});
+    // the batch is never committed: `staged` goes out of scope unreleased
+  }
+  send(*outbox, {delivery_to("a", 2, true)});
+  run_until([&] { return !destinations_.calls.empty(); });
+  run_for(50);
+  EXPECT_EQ(destinations_.delivered_to("a"), std::vector<int>{2});
+}
+
+TEST_F(OutboxTest, StoredDeliveriesAreMadeAfterARestart) {
+  {
+    auto before_crash = make_outbox();  // never started: as if the process died after the commit
+    send(*before_crash, {delivery_to("a", 1), delivery_to("a", 2)});
+  }
+  EXPECT_EQ(stored("q/"), 2u);
+  auto after_restart = make_outbox();
+  after_restart->start(io_.get_executor());
+  run_until([&] { return destinations_.calls.size() == 2 && stored("q/") == 0; });
+  EXPECT_EQ(destinations_.calls.size(), 2u);
+  EXPECT_EQ(stored("q/"), 0u);
+}
+
+TEST_F(OutboxTest, AnOrderedLaneKeepsStagingOrderEvenWhenReleasedOutOfOrder) {
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  storage::WriteBatch first_batch, second_batch;
+  auto first = outbox->stage(first_batch, {delivery_to("fifo", 1, true)});
+  auto second = outbox->stage(second_batch, {delivery_to("fifo", 2, true), delivery_to("fifo", 3, true)});
+  second.release();
+  run_for(50);
+  EXPECT_TRUE(destinations_.calls.empty()) << "2 and 3 wait for 1, staged before them";
+  first.release();
+  run_until([&] { return destinations_.calls.size() == 3; });
+  EXPECT_EQ(destinations_.delivered_to("fifo"), (std::vector<int>{1, 2, 3}));
+}
+
+TEST_F(OutboxTest, AFailedHeadHoldsBackItsOrderedLaneUntilItIsDelivered) {
+  destinations_.failures_left["fifo"] = 1;
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  send(*outbox, {delivery_to("fifo", 1, true), delivery_to("fifo", 2, true)});
+  run_until([&] { return destinations_.calls.size() == 1; });
+  run_for(100);
+  EXPECT_EQ(destinations_.delivered_to("fifo"), std::vector<int>{1});
+  clock_.advance(60'000);
+  run_until([&] { return destinations_.calls.size() == 3; });
+  EXPECT_EQ(destinations_.delivered_to("fifo"), (std::vector<int>{1, 1, 2}));
+}
+
+TEST_F(OutboxTest, RetriesWaitForTheBackoffOnNimbusClock) {
+  destinations_.failures_left["a"] = 2;
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  send(*outbox, {delivery_to("a", 1)});
+  run_until([&] { return destinations_.calls.size() == 1; });
+  run_for(200);
+  EXPECT_EQ(destinations_.calls.size(), 1u) << "the first retry is due 30-60 s later on nimbus's clock";
+  auto report = outbox->report();
+  EXPECT_EQ(report["retrying"], 1);
+  EXPECT_EQ(report["destinations"][0]["last_error"],
+            "AWS.SimpleQueueService.NonExistentQueue: The specified queue does not exist.");
+  clock_.advance(60'000);
+  run_until([&] { return destinations_.calls.size() == 2; });
+  EXPECT_EQ(destinations_.calls.size(), 2u);
+  clock_.advance(60'000);
+  run_until([&] { return destinations_.calls.size() == 3 && stored("q/") == 0; });
+  EXPECT_EQ(outbox->report()["delivered"], 1);
+  EXPECT_EQ(stored("q/"), 0u);
+}
+
+TEST_F(OutboxTest, ADeadDestinationDoesNotDelayOtherLanes) {
+  destinations_.failures_left["dead"] = -1;
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  std::vector<Delivery> many;
+  for (int i = 0; i < 50; ++i) many.push_back(delivery_to("dead", i));
+  send(*outbox, std::move(many));
+  send(*outbox, {delivery_to("alive", 1)});
+  run_until([&] { return !destinations_.delivered_to("alive").empty(); }, 500);
+  EXPECT_EQ(destinations_.delivered_to("alive"), std::vector<int>{1});
+  EXPECT_EQ(outbox->report()["pending"], 50);
+}
+
+TEST_F(OutboxTest, AGivenUpDeliveryGoesToTheSourcesDeadLetterHandler) {
+  destinations_.failure_code = "InvalidParameterValue";  // never worth retrying
+  destinations_.failures_left["a"] = -1;
+  auto outbox = make_outbox();
+  std::vector<std::string> reasons;
+  outbox->on_exhausted("s3", [&](const Delivery& failed, const Failure& failure) -> std::optional<Delivery> {
+    reasons.push_back(failure.code);
+    return delivery_to("dlq", failed.target.input.value("n", 0));
+  });
+  outbox->start(io_.get_executor());
+  send(*outbox, {delivery_to("a", 7)});
+  run_until([&] { return !destinations_.delivered_to("dlq").empty() && stored("q/") == 0; });
+  EXPECT_EQ(destinations_.delivered_to("dlq"), std::vector<int>{7});
+  EXPECT_EQ(reasons, std::vector<std::string>{"InvalidParameterValue"});
+  EXPECT_EQ(outbox->report()["dead_lettered"], 1);
+  EXPECT_EQ(stored("q/"), 0u);
+}
+
+TEST_F(OutboxTest, AGivenUpDeliveryWithoutADeadLetterPathIsRecordedAsDroppedWithItsReason) {
+  destinations_.failures_left["a"] = -1;
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  auto delivery = delivery_to("a", 1);
+  delivery.retry.max_attempts = 2;
+  send(*outbox, {delivery});
+  run_until([&] { return destinations_.calls.size() == 1; });
+  clock_.advance(60'000);
+  run_until([&] { return outbox->report()["dropped"] == 1; });
+  auto report = outbox->report();
+  EXPECT_EQ(report["dropped"], 1);
+  ASSERT_EQ(report["recently_dropped"].size(), 1u);
+  EXPECT_EQ(report["recently_dropped"][0]["error_code"], "AWS.SimpleQueueService.NonExistentQueue");
+  EXPECT_EQ(report["recently_dropped"][0]["attempts"], 2);
+  EXPECT_EQ(stored("q/"), 0u);
+  EXPECT_EQ(stored("x/"), 1u) << "the drop is kept for GET /_nimbus/deliveries after a restart";
+}
+
+TEST_F(OutboxTest, ResetForgetsEverything) {
+  destinations_.failures_left["a"] = -1;
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  send(*outbox, {delivery_to("a", 1)});
+  run_until([&] { return destinations_.calls.size() == 1; });
+  boost::asio::co_spawn(io_, outbox->reset(), boost::asio::detached);
+  run_until([&] { return stored("q/") == 0; });
+  EXPECT_EQ(outbox->report()["pending"], 0);
+  EXPECT_EQ(stored("q/"), 0u);
+}
+
+}  // namespace
+}  // namespace nimbus::delivery
