@@ -23,14 +23,6 @@ namespace nimbus::http_server {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-// The message types are core's (core/raw_http.h); these names keep `http_server::Reply` etc.
-// valid for callers not yet spelling them `nimbus::`.
-using nimbus::BodyRange;
-using nimbus::BodyReader;
-using nimbus::HttpRequest;
-using nimbus::HttpResponse;
-using nimbus::OpenFile;
-using nimbus::Reply;
 
 struct ServerLimits {
   size_t header_bytes = 64 * 1024;

@@ -19,10 +19,6 @@
 namespace nimbus::protocol {
 
 namespace http = boost::beast::http;
-// The message types are core's (core/raw_http.h); these names keep `protocol::HttpRequest`
-// valid for callers not yet spelling it `nimbus::HttpRequest`.
-using nimbus::HttpRequest;
-using nimbus::HttpResponse;
 using Json = nlohmann::json;
 
 enum class Wire { Query, Json, RestJson, RestXml };

@@ -13,7 +13,7 @@ namespace nimbus::router {
 namespace {
 
 // A Beast request seen through auth's framework-free view (views into `request`).
-auth::SignedRequest signed_view(const protocol::HttpRequest& request, bool body_available = true) {
+auth::SignedRequest signed_view(const HttpRequest& request, bool body_available = true) {
   auth::SignedRequest view;
   view.method = request.method_string();
   view.target = request.target();
@@ -35,7 +35,7 @@ Authenticator::Authenticator(AuthMode mode, const std::string& credentials_file)
 
 Authenticator::~Authenticator() = default;
 
-CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request, bool s3_dialect,
+CallerIdentity Authenticator::authenticate(const HttpRequest& request, bool s3_dialect,
                                            bool body_available, bool anonymous_allowed,
                                            int64_t now_ms) const {
   auto dialect = s3_dialect ? auth::Dialect::kS3 : auth::Dialect::kQueryJson;
@@ -73,7 +73,7 @@ CallerIdentity Authenticator::authenticate(const protocol::HttpRequest& request,
   return identity;
 }
 
-std::string Authenticator::peek_scope_service(const protocol::HttpRequest& request) {
+std::string Authenticator::peek_scope_service(const HttpRequest& request) {
   try {
     auto info = auth::parse_sigv4(signed_view(request), auth::Dialect::kQueryJson);
     return info ? info->service : std::string();

@@ -34,7 +34,7 @@ class Authenticator {
   // `body_available` false: the body is streamed later, so the payload hash is taken from
   // x-amz-content-sha256 and the service checks it while reading.
   // `anonymous_allowed`: an unsigned request passes even with --auth verify.
-  CallerIdentity authenticate(const protocol::HttpRequest& request, bool s3_dialect,
+  CallerIdentity authenticate(const HttpRequest& request, bool s3_dialect,
                               bool body_available, bool anonymous_allowed, int64_t now_ms) const;
   // The credentials file's keys (services that check signatures of their own: S3 POST forms);
   // nullptr without --credentials.
@@ -45,7 +45,7 @@ class Authenticator {
   // verify are checked with their secret and session token. Set once before serving.
   void use_sessions(const auth::SessionCredentialSource* sessions) { sessions_ = sessions; }
   // The scope's service name without verifying anything; "" when unsigned or malformed.
-  static std::string peek_scope_service(const protocol::HttpRequest& request);
+  static std::string peek_scope_service(const HttpRequest& request);
 
  private:
   AuthMode mode_;

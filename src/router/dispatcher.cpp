@@ -7,9 +7,6 @@
 
 namespace nimbus::router {
 namespace http = boost::beast::http;
-using http_server::Reply;
-using protocol::HttpRequest;
-using protocol::HttpResponse;
 using protocol::Wire;
 
 namespace {
@@ -165,7 +162,7 @@ bool Dispatcher::wants_streamed_body(const HttpRequest& head) const {
 }
 
 boost::asio::awaitable<Reply> Dispatcher::handle_streamed(HttpRequest& head,
-                                                          http_server::BodyReader& body,
+                                                          BodyReader& body,
                                                           const std::string& client_ip) {
   auto started = std::chrono::steady_clock::now();
   auto request_id = ids::uuid4();

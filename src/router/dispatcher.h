@@ -20,28 +20,28 @@ class Dispatcher : public http_server::RequestHandler {
   Dispatcher(ServiceRegistry& registry, Clock& clock, const Authenticator& authenticator,
              storage::ClockKeeper* clock_keeper = nullptr);
 
-  boost::asio::awaitable<http_server::Reply> handle(protocol::HttpRequest& request,
+  boost::asio::awaitable<Reply> handle(HttpRequest& request,
                                                     const std::string& client_ip) override;
-  boost::asio::awaitable<http_server::Reply> handle_streamed(protocol::HttpRequest& head,
-                                                             http_server::BodyReader& body,
+  boost::asio::awaitable<Reply> handle_streamed(HttpRequest& head,
+                                                             BodyReader& body,
                                                              const std::string& client_ip) override;
-  protocol::HttpResponse reject(const protocol::HttpRequest& head, const AwsError& error) override;
-  bool wants_streamed_body(const protocol::HttpRequest& head) const override;
+  HttpResponse reject(const HttpRequest& head, const AwsError& error) override;
+  bool wants_streamed_body(const HttpRequest& head) const override;
 
  private:
   struct Outcome {
-    protocol::HttpResponse response;
+    HttpResponse response;
     std::string service = "-";
     std::string operation = "-";
   };
-  boost::asio::awaitable<Outcome> run_pipeline(protocol::HttpRequest& request,
+  boost::asio::awaitable<Outcome> run_pipeline(HttpRequest& request,
                                                const std::string& request_id,
                                                const std::string& client_ip);
   // The caller's context: identity (authenticated), region, host, request id, address.
-  RequestContext make_context(const protocol::HttpRequest& request, const Route& route,
+  RequestContext make_context(const HttpRequest& request, const Route& route,
                               bool body_available, const std::string& request_id,
                               const std::string& client_ip) const;
-  void log_request(const protocol::HttpRequest& request, const std::string& service,
+  void log_request(const HttpRequest& request, const std::string& service,
                    const std::string& operation, unsigned status,
                    std::chrono::steady_clock::time_point started) const;
 

@@ -35,7 +35,7 @@ std::vector<std::string_view> split_labels(std::string_view host) {
   return labels;
 }
 
-bool form_encoded(const protocol::HttpRequest& request) {
+bool form_encoded(const HttpRequest& request) {
   auto type = request[http::field::content_type];
   return type.substr(0, 33) == "application/x-www-form-urlencoded";
 }
@@ -98,7 +98,7 @@ const model::ServiceInfo* aws_host_service(std::string_view raw_host) {
   return nullptr;
 }
 
-std::optional<std::string> query_action(const protocol::HttpRequest& request) {
+std::optional<std::string> query_action(const HttpRequest& request) {
   std::string_view target = request.target();
   auto question = target.find('?');
   if (question != std::string_view::npos) {
@@ -108,7 +108,7 @@ std::optional<std::string> query_action(const protocol::HttpRequest& request) {
   return std::nullopt;
 }
 
-std::optional<Route> Router::for_service(Service* service, const protocol::HttpRequest& request) const {
+std::optional<Route> Router::for_service(Service* service, const HttpRequest& request) const {
   if (!service) return std::nullopt;
   const auto& model = service->model();
   if (model.protocol == "rest-xml") return Route{service, Wire::RestXml};
@@ -121,7 +121,7 @@ std::optional<Route> Router::for_service(Service* service, const protocol::HttpR
   return Route{service, Wire::Json};
 }
 
-Route Router::unserved(const model::ServiceInfo& info, const protocol::HttpRequest& request) {
+Route Router::unserved(const model::ServiceInfo& info, const HttpRequest& request) {
   // Answer in the protocol the client speaks when the request shows it (a service whose newer
   // models moved between query and json), else in the model's own.
   bool has_target = request.find("X-Amz-Target") != request.end();
@@ -138,7 +138,7 @@ Route Router::unserved(const model::ServiceInfo& info, const protocol::HttpReque
   return Route{nullptr, wire, &info};
 }
 
-std::optional<Route> Router::route(const protocol::HttpRequest& request,
+std::optional<Route> Router::route(const HttpRequest& request,
                                    std::string_view scope_service) const {
   auto target = request["X-Amz-Target"];
   auto target_prefix = target.substr(0, target.rfind('.'));  // "" when absent

@@ -38,7 +38,7 @@ HostInfo parse_host(std::string_view host);
 const model::ServiceInfo* aws_host_service(std::string_view host);
 
 // The form-encoded `Action` parameter from the URL query or an x-www-form-urlencoded body.
-std::optional<std::string> query_action(const protocol::HttpRequest& request);
+std::optional<std::string> query_action(const HttpRequest& request);
 
 class Router {
  public:
@@ -47,12 +47,12 @@ class Router {
   // Order: X-Amz-Target and scope naming a served service, then naming a known unserved one,
   // the Host (served, then unserved), the query Action, a form POST (query services), else S3.
   // nullopt when no registered service matches and S3 is not registered.
-  std::optional<Route> route(const protocol::HttpRequest& request, std::string_view scope_service) const;
+  std::optional<Route> route(const HttpRequest& request, std::string_view scope_service) const;
 
  private:
-  std::optional<Route> for_service(Service* service, const protocol::HttpRequest& request) const;
+  std::optional<Route> for_service(Service* service, const HttpRequest& request) const;
   // A Route answering `info` (known, not served) in its protocol, as this request speaks it.
-  static Route unserved(const model::ServiceInfo& info, const protocol::HttpRequest& request);
+  static Route unserved(const model::ServiceInfo& info, const HttpRequest& request);
   const ServiceRegistry& registry_;
 };
 

@@ -16,7 +16,6 @@ namespace nimbus::router {
 namespace {
 
 namespace http = boost::beast::http;
-using protocol::HttpRequest;
 using protocol::Wire;
 
 HttpRequest request(http::verb method, std::string target, std::string host = "localhost:4566") {

@@ -19,8 +19,6 @@ namespace nimbus::router {
 namespace {
 
 namespace http = boost::beast::http;
-using protocol::HttpRequest;
-using protocol::HttpResponse;
 
 // A header-signed request (the signature is not checked: --auth off).
 HttpRequest signed_request(http::verb method, std::string target, std::string_view scope_service,
