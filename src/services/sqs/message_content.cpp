@@ -84,17 +84,16 @@ AttributeValue parse_value(const std::string& name, const Json& input, std::stri
   if ((base != "String" && base != "Number" && base != "Binary") || type.size() > 256 ||
       (type.size() > base.size() && type.size() == base.size() + 1)) {
     throw errors::invalid_parameter_value(
-        "The message " + std::string(kind) + " attribute '" + name +
-        "' has an invalid message attribute type, the set of supported type prefixes is Binary, "
-        "Number, and String.");
+        "The type of message (" + std::string(kind) + ") attribute '" + name +
+        "' is invalid. You must use only the following supported type prefixes: Binary, Number, "
+        "String.");
   }
   const char* member = base == "Binary" ? "BinaryValue" : "StringValue";
   if (!input.contains(member) || !input[member].is_string() ||
       input[member].get<std::string>().empty()) {
-    throw errors::invalid_parameter_value(
-        "The message " + std::string(kind) + " attribute '" + name +
-        "' must contain non-empty message attribute value for message attribute type '" +
-        std::string(base) + "'.");
+    throw errors::invalid_parameter_value("Message (" + std::string(kind) + ") attribute '" +
+                                          name + "' must contain a non-empty value of type '" +
+                                          std::string(base) + "'.");
   }
   value.value = input[member];
   if (base == "Number" && !valid_number(value.value)) {
@@ -109,10 +108,11 @@ AttributeValue parse_value(const std::string& name, const Json& input, std::stri
 
 }  // namespace
 
-bool valid_message_characters(std::string_view text) {
+bool valid_message_characters(std::string_view text, uint32_t* bad) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
+    if (bad) *bad = *p;
     uint32_t c = *p;
     size_t extra = 0;
     if (c < 0x80) {
@@ -135,7 +135,10 @@ bool valid_message_characters(std::string_view text) {
     if ((extra == 1 && c < 0x80) || (extra == 2 && c < 0x800) || (extra == 3 && c < 0x10000)) {
       return false;
     }
-    if (!allowed_code_point(c)) return false;
+    if (!allowed_code_point(c)) {
+      if (bad) *bad = c;
+      return false;
+    }
     p += extra + 1;
   }
   return true;

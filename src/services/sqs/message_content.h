@@ -3,6 +3,7 @@
 // accounting, and the MD5 digests AWS returns (and SDKs verify).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,7 +16,9 @@ namespace nimbus::sqs {
 using Json = nlohmann::json;
 
 // True when `text` is UTF-8 of #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
-bool valid_message_characters(std::string_view text);
+// Otherwise `bad` (when given) gets the first character outside that set (for malformed UTF-8,
+// the first byte that does not decode).
+bool valid_message_characters(std::string_view text, uint32_t* bad = nullptr);
 
 // Validates a SendMessage MessageAttributes map (name -> {DataType, StringValue|BinaryValue}).
 // Throws InvalidParameterValue / InvalidMessageContents.

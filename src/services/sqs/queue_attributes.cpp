@@ -167,6 +167,9 @@ std::map<std::string, std::string> validate_attributes(const Json& attributes, b
   for (const auto& [name, raw] : attributes.items()) {
     std::string value = raw.is_string() ? raw.get<std::string>() : raw.dump();
     bool fifo_only = kFifoOnly.count(name) > 0;
+    if (creating && !fifo && (name == "DeduplicationScope" || name == "FifoThroughputLimit")) {
+      throw errors::fifo_only_attribute(name);
+    }
     if (kReadOnly.count(name) || (!kSettable.count(name) && !fifo_only) ||
         (name == "FifoQueue" && !creating) || (fifo_only && !fifo && name != "FifoQueue")) {
       throw errors::invalid_attribute_name(name);

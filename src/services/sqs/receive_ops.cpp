@@ -31,13 +31,18 @@ bool attribute_selected(const std::vector<std::string>& filters, const std::stri
   return false;
 }
 
-int64_t checked(const Json& in, const char* name, int64_t min, int64_t max, int64_t fallback) {
+// AWS words the range per parameter: "Must be between 1 and 10, if provided." for
+// MaxNumberOfMessages, "Must be >= 0 and <= 20, if provided." for WaitTimeSeconds.
+int64_t checked(const Json& in, const char* name, int64_t min, int64_t max, int64_t fallback,
+                bool inequality_wording = false) {
   auto value = input::opt_int(in, name);
   if (!value) return fallback;
   if (*value < min || *value > max) {
+    auto range = inequality_wording
+                     ? ">= " + std::to_string(min) + " and <= " + std::to_string(max)
+                     : "between " + std::to_string(min) + " and " + std::to_string(max);
     throw errors::invalid_parameter(name, std::to_string(*value),
-                                    "Must be between " + std::to_string(min) + " and " +
-                                        std::to_string(max) + ", if provided.");
+                                    "Must be " + range + ", if provided.");
   }
   return *value;
 }
@@ -78,7 +83,7 @@ awaitable<Json> SqsService::receive_message(RequestContext& context, const Json&
     std::lock_guard lock(queue->mutex);
     default_wait = queue->int_attribute("ReceiveMessageWaitTimeSeconds");
   }
-  int64_t wait_seconds = checked(in, "WaitTimeSeconds", 0, 20, default_wait);
+  int64_t wait_seconds = checked(in, "WaitTimeSeconds", 0, 20, default_wait, true);
   request.long_poll = wait_seconds > 0;
   for (const char* member : {"AttributeNames", "MessageSystemAttributeNames"}) {
     for (auto& name : input::string_list(in, member)) request.system_attributes.insert(name);

@@ -47,17 +47,17 @@ bool valid_fifo_id(const std::string& id) {
 
 // Validates one entry and builds its message (without seq). Throws AwsError.
 Message prepare(const SendSettings& settings, const Json& entry, const RequestContext& context,
-                int64_t now_ms) {
+                int64_t now_ms, bool batch_entry = false) {
   auto body = input::opt_string(entry, "MessageBody");
   if (!body || body->empty()) throw errors::missing_parameter("MessageBody");
-  if (!valid_message_characters(*body)) throw errors::invalid_message_contents();
+  if (uint32_t bad = 0; !valid_message_characters(*body, &bad)) {
+    throw errors::invalid_message_body_character(bad);
+  }
   Message m;
   m.attributes = parse_message_attributes(input::object_or_empty(entry, "MessageAttributes"));
   auto system = parse_system_attributes(input::object_or_empty(entry, "MessageSystemAttributes"));
   if (static_cast<int64_t>(message_size(*body, m.attributes)) > settings.max_size) {
-    throw errors::invalid_parameter_value(
-        "One or more parameters are invalid. Reason: Message must be shorter than " +
-        std::to_string(settings.max_size) + " bytes.");
+    throw errors::message_too_long(settings.max_size, batch_entry);
   }
   int64_t delay = settings.delay_seconds;
   if (auto requested = input::opt_int(entry, "DelaySeconds")) {
@@ -201,7 +201,7 @@ awaitable<Json> SqsService::send_message_batch(RequestContext& context, const Js
   for (const auto& entry : entries) {
     std::string id = entry["Id"];
     try {
-      prepared.emplace_back(id, prepare(settings, entry, context, now));
+      prepared.emplace_back(id, prepare(settings, entry, context, now, true));
     } catch (const AwsError& error) {
       failed.push_back(batch::failure(id, error));
     }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -40,8 +41,21 @@ inline AwsError invalid_parameter(std::string_view parameter, std::string_view v
                                  std::string(parameter) + " is invalid. Reason: " +
                                  std::string(reason));
 }
+// A message over the queue's MaximumMessageSize. AWS words a SendMessageBatch entry's failure
+// "cannot be validated" where SendMessage says "are invalid".
+inline AwsError message_too_long(int64_t max_size, bool batch_entry) {
+  return invalid_parameter_value(std::string("One or more parameters ") +
+                                 (batch_entry ? "cannot be validated" : "are invalid") +
+                                 ". Reason: Message must be shorter than " +
+                                 std::to_string(max_size) + " bytes.");
+}
 inline AwsError invalid_attribute_name(std::string_view name) {
   return {400, "InvalidAttributeName", "Unknown Attribute " + std::string(name) + "."};
+}
+// CreateQueue of a standard queue given DeduplicationScope or FifoThroughputLimit.
+inline AwsError fifo_only_attribute(std::string_view name) {
+  return {400, "InvalidAttributeName",
+          "You can specify the " + std::string(name) + " only when FifoQueue is set to true."};
 }
 inline AwsError invalid_attribute_value(std::string_view name) {
   return {400, "InvalidAttributeValue",
@@ -101,6 +115,16 @@ inline AwsError batch_request_too_long(size_t limit, size_t sent) {
               std::to_string(sent) + " bytes.",
           "AWS.SimpleQueueService.BatchRequestTooLong"};
 }
+// A message body with a character outside the allowed set, `character` as AWS prints it ('#x7').
+inline AwsError invalid_message_body_character(uint32_t character) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "%X", static_cast<unsigned>(character));
+  return {400, "InvalidMessageContents",
+          "Invalid binary character '#x" + std::string(hex) +
+              "' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | "
+              "[#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]."};
+}
+// A message attribute value with such a character (AWS's text here unconfirmed).
 inline AwsError invalid_message_contents() {
   return {400, "InvalidMessageContents",
           "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to "

@@ -150,7 +150,7 @@ awaitable<Json> SqsService::remove_permission(RequestContext& context, const Jso
       }
     }
     if (!found) {
-      throw errors::invalid_parameter("Label", label, "can't find label on existing policy.");
+      throw errors::invalid_parameter("Label", label, "can't find label.");
     }
     if (policy["Statement"].empty()) {
       queue->attributes.erase("Policy");

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand, DeleteMessageCommand,
   DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, PurgeQueueCommand, QueueDoesNotExist,
-  ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand,
+  ReceiveMessageCommand, RemovePermissionCommand, SendMessageBatchCommand, SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { expectError, useSharedNimbus, uniqueName } from '../helpers/server.mjs';
 
@@ -116,6 +116,31 @@ test('invalid message contents are InvalidMessageContents', async () => {
   const url = await newQueue();
   const err = await expectError(() => nimbus.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'a\u0000b' })));
   assert.equal(err.name, 'InvalidMessageContents');
+});
+
+test('error texts match AWS wording on the JSON protocol', async () => {
+  const url = await newQueue();
+  const message = async (cmd) => (await expectError(() => nimbus.sqs.send(cmd))).message;
+  assert.equal(await message(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 21 })),
+    'Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.');
+  assert.equal(await message(new SendMessageCommand({ QueueUrl: url, MessageBody: 'bell\u0007' })),
+    "Invalid binary character '#x7' was found in the message body, the set of allowed characters is " +
+    '#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].');
+  assert.equal(await message(new SendMessageCommand({
+    QueueUrl: url, MessageBody: 'b',
+    MessageAttributes: { ErrorDetails: { DataType: 'String', StringValue: '' } },
+  })), "Message (user) attribute 'ErrorDetails' must contain a non-empty value of type 'String'.");
+  assert.equal(await message(new RemovePermissionCommand({ QueueUrl: url, Label: 'nolabel' })),
+    "Value nolabel for parameter Label is invalid. Reason: can't find label.");
+  assert.equal(await message(new CreateQueueCommand({
+    QueueName: uniqueName(), Attributes: { FifoThroughputLimit: 'perQueue' },
+  })), 'You can specify the FifoThroughputLimit only when FifoQueue is set to true.');
+  const small = await newQueue({ MaximumMessageSize: '1024' });
+  const out = await nimbus.sqs.send(new SendMessageBatchCommand({
+    QueueUrl: small, Entries: [{ Id: 'big', MessageBody: 'a'.repeat(1025) }],
+  }));
+  assert.equal(out.Failed[0].Message,
+    'One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes.');
 });
 
 test('raw JSON error responses carry __type and x-amzn-query-error', async () => {

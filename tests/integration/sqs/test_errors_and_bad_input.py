@@ -289,3 +289,30 @@ def test_json_protocol_bad_signature_is_signature_does_not_match(verifying_serve
 
 def test_health_needs_no_signature_in_verify_mode(verifying_server):
     verifying_server.assert_serving()
+
+
+def _message(call):
+    with pytest.raises(ClientError) as err:
+        call()
+    return err.value.response["Error"]["Message"]
+
+
+def test_error_texts_match_aws_wording_on_the_query_protocol(sqs, queue):
+    # AWS's texts as recorded against real SQS (see src/services/sqs/sqs_errors.h).
+    assert _message(lambda: sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=21)) == (
+        "Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.")
+    assert _message(lambda: sqs.send_message(QueueUrl=queue, MessageBody="bell\u0007")) == (
+        "Invalid binary character '#x7' was found in the message body, the set of allowed characters is "
+        "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].")
+    assert _message(lambda: sqs.send_message(
+        QueueUrl=queue, MessageBody="b",
+        MessageAttributes={"ErrorDetails": {"DataType": "String", "StringValue": ""}})) == (
+        "Message (user) attribute 'ErrorDetails' must contain a non-empty value of type 'String'.")
+    assert _message(lambda: sqs.remove_permission(QueueUrl=queue, Label="nolabel")) == (
+        "Value nolabel for parameter Label is invalid. Reason: can't find label.")
+    assert _message(lambda: sqs.create_queue(QueueName=unique(), Attributes={"DeduplicationScope": "queue"})) == (
+        "You can specify the DeduplicationScope only when FifoQueue is set to true.")
+    small = sqs.create_queue(QueueName=unique(), Attributes={"MaximumMessageSize": "1024"})["QueueUrl"]
+    out = sqs.send_message_batch(QueueUrl=small, Entries=[{"Id": "big", "MessageBody": "a" * 1025}])
+    assert out["Failed"][0]["Message"] == (
+        "One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes.")

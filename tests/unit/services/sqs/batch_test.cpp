@@ -65,6 +65,18 @@ TEST_F(BatchTest, InvalidEntriesFailIndividuallyWhileOthersSucceed) {
   EXPECT_EQ(attribute(url, "ApproximateNumberOfMessages"), "2");
 }
 
+TEST_F(BatchTest, OversizedEntryFailsWithTheBatchWording) {
+  auto url = create_queue("small-batch", {{"MaximumMessageSize", "1024"}});
+  Json list = entries(2);
+  list[0]["MessageBody"] = std::string(1025, 'a');
+  Json out = call("SendMessageBatch", {{"QueueUrl", url}, {"Entries", list}});
+  ASSERT_EQ(out["Failed"].size(), 1u);
+  EXPECT_EQ(out["Failed"][0]["Code"], "InvalidParameterValue");
+  EXPECT_EQ(out["Failed"][0]["Message"],
+            "One or more parameters cannot be validated. Reason: Message must be shorter than 1024 "
+            "bytes.");
+}
+
 TEST_F(BatchTest, DeleteAndChangeVisibilityBatchesReportPerEntryResults) {
   auto url = create_queue("ops");
   call("SendMessageBatch", {{"QueueUrl", url}, {"Entries", entries(2)}});

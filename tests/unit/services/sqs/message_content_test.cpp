@@ -69,6 +69,31 @@ TEST_F(SendContentTest, InvalidCharactersAreRejected) {
   auto url = create_queue("chars");
   auto e = error("SendMessage", {{"QueueUrl", url}, {"MessageBody", std::string("a\x01")}});
   EXPECT_EQ(e.code, "InvalidMessageContents");
+  EXPECT_EQ(e.message,
+            "Invalid binary character '#x1' was found in the message body, the set of allowed "
+            "characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].");
+  e = error("SendMessage", {{"QueueUrl", url}, {"MessageBody", std::string("ok\xEF\xBF\xBE")}});
+  EXPECT_NE(e.message.find("'#xFFFE'"), std::string::npos) << e.message;
+}
+
+TEST_F(SendContentTest, AttributeTypeAndEmptyValueErrorsUseAwsWording) {
+  auto url = create_queue("attr-text");
+  auto empty = error("SendMessage", {{"QueueUrl", url},
+                                     {"MessageBody", "b"},
+                                     {"MessageAttributes",
+                                      {{"ErrorDetails", {{"DataType", "String"}, {"StringValue", ""}}}}}});
+  EXPECT_EQ(empty.code, "InvalidParameterValue");
+  EXPECT_EQ(empty.message,
+            "Message (user) attribute 'ErrorDetails' must contain a non-empty value of type "
+            "'String'.");
+  auto type = error("SendMessage", {{"QueueUrl", url},
+                                    {"MessageBody", "b"},
+                                    {"MessageAttributes",
+                                     {{"my-attribute", {{"DataType", "string"}, {"StringValue", "v"}}}}}});
+  EXPECT_EQ(type.code, "InvalidParameterValue");
+  EXPECT_EQ(type.message,
+            "The type of message (user) attribute 'my-attribute' is invalid. You must use only the "
+            "following supported type prefixes: Binary, Number, String.");
 }
 
 TEST_F(SendContentTest, BodyLargerThanMaximumMessageSizeIsRejected) {

@@ -38,8 +38,15 @@ TEST_F(QueueTest, AttributeValuesOutOfRangeAreInvalidAttributeValue) {
             "InvalidAttributeValue");
   EXPECT_EQ(error("CreateQueue", {{"QueueName", "q"}, {"Attributes", {{"Bogus", "1"}}}}).code,
             "InvalidAttributeName");
-  EXPECT_EQ(error("CreateQueue", {{"QueueName", "q"}, {"Attributes", {{"ContentBasedDeduplication", "true"}}}}).code,
-            "InvalidAttributeName");
+  auto content = error("CreateQueue", {{"QueueName", "q"}, {"Attributes", {{"ContentBasedDeduplication", "true"}}}});
+  EXPECT_EQ(content.code, "InvalidAttributeName");
+  EXPECT_EQ(content.message, "Unknown Attribute ContentBasedDeduplication.");
+  for (const char* name : {"DeduplicationScope", "FifoThroughputLimit"}) {
+    auto e = error("CreateQueue", {{"QueueName", "q"}, {"Attributes", {{name, "perQueue"}}}});
+    EXPECT_EQ(e.code, "InvalidAttributeName");
+    EXPECT_EQ(e.message,
+              "You can specify the " + std::string(name) + " only when FifoQueue is set to true.");
+  }
 }
 
 TEST_F(QueueTest, DeletedQueueCannotBeRecreatedForSixtySeconds) {
@@ -138,7 +145,9 @@ TEST_F(QueueTest, PermissionsAreStatementsOfThePolicyKeyedByLabel) {
   EXPECT_EQ(policy["Statement"][0]["Action"], "SQS:SendMessage");
   EXPECT_EQ(error("AddPermission", add).code, "InvalidParameterValue");
   call("RemovePermission", {{"QueueUrl", url}, {"Label", "l1"}});
-  EXPECT_EQ(error("RemovePermission", {{"QueueUrl", url}, {"Label", "l1"}}).code, "InvalidParameterValue");
+  auto missing = error("RemovePermission", {{"QueueUrl", url}, {"Label", "l1"}});
+  EXPECT_EQ(missing.code, "InvalidParameterValue");
+  EXPECT_EQ(missing.message, "Value l1 for parameter Label is invalid. Reason: can't find label.");
 }
 
 TEST_F(QueueTest, DeadLetterSourceQueuesListQueuesTargetingTheQueue) {

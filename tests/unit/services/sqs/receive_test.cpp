@@ -132,8 +132,16 @@ TEST_F(ReceiveTest, MessagesPastRetentionDisappear) {
 
 TEST_F(ReceiveTest, ReceiveParametersAreRangeChecked) {
   auto url = create_queue("ranges");
-  EXPECT_EQ(error("ReceiveMessage", {{"QueueUrl", url}, {"MaxNumberOfMessages", 11}}).code, "InvalidParameterValue");
-  EXPECT_EQ(error("ReceiveMessage", {{"QueueUrl", url}, {"WaitTimeSeconds", 21}}).code, "InvalidParameterValue");
+  auto too_many = error("ReceiveMessage", {{"QueueUrl", url}, {"MaxNumberOfMessages", 11}});
+  EXPECT_EQ(too_many.code, "InvalidParameterValue");
+  EXPECT_EQ(too_many.message,
+            "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and "
+            "10, if provided.");
+  auto too_long = error("ReceiveMessage", {{"QueueUrl", url}, {"WaitTimeSeconds", 21}});
+  EXPECT_EQ(too_long.code, "InvalidParameterValue");
+  EXPECT_EQ(too_long.message,
+            "Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if "
+            "provided.");
 }
 
 }  // namespace
