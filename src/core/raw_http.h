@@ -7,20 +7,15 @@
 #include <unistd.h>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 
-namespace nimbus {
+#include "core/http_message.h"
 
-// A request as the server read it: head and (unless streamed) the whole body.
-using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
-// A response with its whole body.
-using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+namespace nimbus {
 
 // Pulls the request body from the connection as the handler consumes it. `Expect: 100-continue`
 // is answered on the first read, so a handler that rejects early never invites the body.

@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "core/aws_error.h"
-#include "core/raw_http.h"
+#include "core/http_message.h"
 #include "protocol/model.h"
 
 namespace nimbus::protocol {
