@@ -1,0 +1,76 @@
+"""The newest boto3 on the machine (the `python3` first on PATH, when it is not Debian's and has a
+boto3 that speaks SQS's JSON protocol) against the same server: STS identity and a role's
+temporary credentials acting in the role's account, a 1 MiB SQS message, and an S3 event
+notification delivered to a queue. Skipped where no such interpreter exists (it is never a set-up
+requirement)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SCRIPT = r'''
+import json, sys, time
+import boto3
+endpoint = sys.argv[1]
+kw = dict(region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test")
+sts = boto3.client("sts", **kw)
+assert sts.get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:root"
+c = sts.assume_role(RoleArn="arn:aws:iam::111122223333:role/app", RoleSessionName="newest")["Credentials"]
+temp = dict(region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id=c["AccessKeyId"],
+            aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+assert boto3.client("sts", **temp).get_caller_identity()["Account"] == "111122223333"
+url = boto3.client("sqs", **temp).create_queue(QueueName="newest-role-queue")["QueueUrl"]
+assert "/111122223333/" in url, url
+sqs = boto3.client("sqs", **kw)
+assert sqs.meta.service_model.protocol == "json"
+url = sqs.create_queue(QueueName="newest-big")["QueueUrl"]
+body = "x" * 1048576
+sqs.send_message(QueueUrl=url, MessageBody=body)
+got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["Body"]
+assert got == body
+try:
+    sqs.send_message(QueueUrl=url, MessageBody=body + "x")
+    raise AssertionError("1 MiB + 1 byte was accepted")
+except sqs.exceptions.ClientError as error:
+    assert error.response["Error"]["Code"] == "InvalidParameterValue", error.response
+s3 = boto3.client("s3", **kw)
+s3.create_bucket(Bucket="newest-events")
+events = sqs.create_queue(QueueName="newest-events")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=events, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+s3.put_bucket_notification_configuration(Bucket="newest-events", NotificationConfiguration={
+    "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+s3.put_object(Bucket="newest-events", Key="k", Body=b"hello")
+seen = []
+deadline = time.monotonic() + 10
+while "ObjectCreated:Put" not in seen and time.monotonic() < deadline:
+    for m in sqs.receive_message(QueueUrl=events, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+        record = json.loads(m["Body"])
+        seen.append(record.get("Event") or record["Records"][0]["eventName"])
+assert seen[:2] == ["s3:TestEvent", "ObjectCreated:Put"], seen
+print("ok", boto3.__version__)
+'''
+
+
+def newest_python() -> str | None:
+    found = shutil.which("python3")
+    if not found or Path(found).resolve() == Path("/usr/bin/python3").resolve():
+        return None
+    probe = subprocess.run([found, "-c", "import boto3; print(boto3.__version__)"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return None
+    major, minor = (int(part) for part in probe.stdout.strip().split(".")[:2])
+    return found if (major, minor) >= (1, 34) else None  # SQS speaks JSON from botocore 1.34.x
+
+
+def test_newest_boto3_sees_sts_sqs_and_s3_events_as_the_old_one_does(server_factory):
+    python = newest_python()
+    if not python:
+        pytest.skip("no newer boto3 on PATH than Debian's")
+    server = server_factory()
+    run = subprocess.run([python, "-c", SCRIPT, server.endpoint], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.startswith("ok")
