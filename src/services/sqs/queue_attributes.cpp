@@ -170,6 +170,11 @@ std::map<std::string, std::string> validate_attributes(const Json& attributes, b
     if (creating && !fifo && (name == "DeduplicationScope" || name == "FifoThroughputLimit")) {
       throw errors::fifo_only_attribute(name);
     }
+    if (name == "FifoQueue" && !creating && fifo) {
+      // A FIFO queue may be told it is one; it cannot be made a standard queue.
+      if (parse_bool(value) != std::optional<std::string>("true")) throw errors::queue_type_change();
+      continue;
+    }
     if (kReadOnly.count(name) || (!kSettable.count(name) && !fifo_only) ||
         (name == "FifoQueue" && !creating) || (fifo_only && !fifo && name != "FifoQueue")) {
       throw errors::invalid_attribute_name(name);

@@ -61,6 +61,11 @@ inline AwsError invalid_attribute_value(std::string_view name) {
   return {400, "InvalidAttributeValue",
           "Invalid value for the parameter " + std::string(name) + "."};
 }
+// SetQueueAttributes FifoQueue=false on a FIFO queue.
+inline AwsError queue_type_change() {
+  return {400, "InvalidAttributeValue",
+          "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported."};
+}
 inline AwsError missing_parameter(std::string_view name) {
   return {400, "MissingParameter",
           "The request must contain the parameter " + std::string(name) + "."};

@@ -184,4 +184,10 @@ def test_message_group_dedup_scope_dedups_per_group(sqs):
 def test_fifo_queue_rejects_changing_fifo_attribute(sqs, fifo_queue):
     with pytest.raises(ClientError) as err:
         sqs.set_queue_attributes(QueueUrl=fifo_queue, Attributes={"FifoQueue": "false"})
-    assert error_code(err.value) in ("InvalidAttributeName", "InvalidAttributeValue")
+    assert error_code(err.value) == "InvalidAttributeValue"
+    assert err.value.response["Error"]["Message"] == (
+        "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.")
+    # Telling a FIFO queue it is one changes nothing and succeeds, as on AWS.
+    sqs.set_queue_attributes(QueueUrl=fifo_queue, Attributes={"FifoQueue": "true"})
+    attributes = sqs.get_queue_attributes(QueueUrl=fifo_queue, AttributeNames=["FifoQueue"])["Attributes"]
+    assert attributes["FifoQueue"] == "true"
