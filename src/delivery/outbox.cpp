@@ -39,7 +39,7 @@ std::string principal_of(const std::string& source) { return source + ".amazonaw
 
 Outbox::Staged& Outbox::Staged::operator=(Staged&& other) noexcept {
   if (this != &other) {
-    this->~Staged();
+    abandon_all();
     outbox_ = std::exchange(other.outbox_, nullptr);
     items_ = std::move(other.items_);
     other.items_.clear();
@@ -47,7 +47,9 @@ Outbox::Staged& Outbox::Staged::operator=(Staged&& other) noexcept {
   return *this;
 }
 
-Outbox::Staged::~Staged() {
+Outbox::Staged::~Staged() { abandon_all(); }
+
+void Outbox::Staged::abandon_all() {
   if (!outbox_) return;
   for (const auto& item : items_) outbox_->abandon(item);
   outbox_ = nullptr;

@@ -69,6 +69,7 @@ class Outbox {
 
    private:
     friend class Outbox;
+    void abandon_all();
     struct Item {
       uint64_t sequence;
       Delivery delivery;

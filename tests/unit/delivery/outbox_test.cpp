@@ -116,6 +116,18 @@ TEST_F(OutboxTest, DeliveriesOfABatchThatFailedAreNeverMade) {
   EXPECT_EQ(destinations_.delivered_to("a"), std::vector<int>{2});
 }
 
+TEST_F(OutboxTest, StagedDeliveriesReplacedByAnotherStageAreForgotten) {
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  storage::WriteBatch failed_batch, batch;
+  auto staged = outbox->stage(failed_batch, {delivery_to("fifo", 1, true)});
+  staged = outbox->stage(batch, {delivery_to("fifo", 2, true)});  // the first batch never commits
+  store_.submit(std::move(batch));
+  staged.release();
+  run_until([&] { return !destinations_.calls.empty(); });
+  EXPECT_EQ(destinations_.delivered_to("fifo"), std::vector<int>{2}) << "1's reservation must not hold the lane";
+}
+
 TEST_F(OutboxTest, StoredDeliveriesAreMadeAfterARestart) {
   {
     auto before_crash = make_outbox();  // never started: as if the process died after the commit
