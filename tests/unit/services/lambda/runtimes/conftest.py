@@ -42,6 +42,8 @@ class Post:
         self.body = body
         self.trailers = trailers
         self.conn = conn
+        self.received = time.perf_counter()
+        self.event_sent = None  # when the server finished handing out its event
 
     def json(self):
         return json.loads(self.body)
@@ -55,6 +57,7 @@ class FakeRuntimeApi:
         self.events = queue.Queue()
         self.posts = queue.Queue()
         self.connections = []  # client (host, port) of every request, in order
+        self.event_sent = {}  # request id -> perf_counter() after the event was written
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -108,6 +111,7 @@ class FakeRuntimeApi:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+                api.event_sent[rid] = time.perf_counter()
 
             def do_POST(self):
                 api.connections.append(self.client_address)
@@ -118,8 +122,10 @@ class FakeRuntimeApi:
                 else:
                     parts = self.path[len(PREFIX) :].split("/")  # ['', 'invocation', id, kind]
                     rid, kind = parts[2], parts[3]
+                post = Post(kind, rid, hdrs, body, trailers, self.client_address)
+                post.event_sent = api.event_sent.get(rid)
                 self._reply(202, b'{"status":"OK"}')
-                api.posts.put(Post(kind, rid, hdrs, body, trailers, self.client_address))
+                api.posts.put(post)
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True

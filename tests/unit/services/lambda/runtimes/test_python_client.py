@@ -238,11 +238,23 @@ def test_handler_printing_megabytes(session):
 def test_keep_alive_single_connection_and_warm_latency(session):
     s = py(session, {"index.py": "def handler(e, c):\n    return e\n"})
     s.invoke({"warm": 1})
-    n = 300
-    t0 = time.perf_counter()
-    for i in range(n):
-        assert s.invoke({"i": i}).json() == {"i": i}
-    per_invoke_ms = (time.perf_counter() - t0) / n * 1000
-    assert len(set(s.api.connections)) == 1
-    assert per_invoke_ms < 5, per_invoke_ms
-    print(f"python warm invoke round trip: {per_invoke_ms:.3f} ms")
+    gaps = []
+    for i in range(300):
+        post = s.invoke({"i": i})
+        assert post.json() == {"i": i}
+        # Client time: event written by the server -> its response received
+        # (parsing by this Python test server included).
+        gaps.append((post.received - post.event_sent) * 1000)
+    assert len(set(s.api.connections)) == 1, set(s.api.connections)  # one connection for every GET and POST
+    median = sorted(gaps)[len(gaps) // 2]
+    print(f"python client overhead per warm invoke: median {median:.3f} ms")
+    assert median < 2, median  # target < 1 ms; slack for loaded CI machines
+
+
+def test_event_that_is_not_json(session):
+    s = py(session, {"index.py": "def handler(e, c):\n    return e\n"})
+    post = s.invoke(b"{not json")
+    assert post.kind == "error"
+    body = post.json()
+    assert body["errorType"] == "Runtime.UnmarshalError"
+    assert body["errorMessage"].startswith("Unable to unmarshal input: Expecting property name enclosed in double quotes")
