@@ -103,5 +103,7 @@ struct ServiceModel {
 const ServiceModel& sqs_model();
 const ServiceModel& s3_model();
 const ServiceModel& sts_model();
+const ServiceModel& lambda_model();
+const ServiceModel& logs_model();
 
 }  // namespace nimbus::model

@@ -1,5 +1,6 @@
 #include "services/registry.h"
 
+#include "services/logs/logs_service.h"
 #include "services/s3/s3_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
@@ -15,6 +16,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   auto sts = sts::make_sts_service(store, clock, credentials);
   sessions_ = sts.get();
   services_.push_back(std::move(sts));
+  services_.push_back(logs::make_logs_service(store, clock));
 }
 
 Service* ServiceRegistry::find(std::string_view name) const {
@@ -44,7 +46,7 @@ void ServiceRegistry::stop() {
 }
 
 std::vector<const model::ServiceModel*> known_models() {
-  return {&model::sqs_model(), &model::s3_model(), &model::sts_model()};
+  return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model()};
 }
 
 }  // namespace nimbus
