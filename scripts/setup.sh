@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev
   python3 python3-boto3 python3-pytest python3-requests awscli
   nginx-light wrk curl procps
+  bubblewrap libzip-dev zip
 )
 missing=()
 for package in "${packages[@]}"; do

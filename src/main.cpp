@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "http/local_endpoints.h"
 #include "http/server.h"
 #include "router/authenticator.h"
 #include "router/dispatcher.h"
@@ -58,7 +59,8 @@ int serve(const nimbus::Config& config) {
 
   unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
-  nimbus::ServiceRegistry registry(*store, clock, files_dir, authenticator.credentials());
+  nimbus::http_server::LoopbackEndpoints loopback(io);
+  nimbus::ServiceRegistry registry(*store, clock, files_dir, authenticator.credentials(), &loopback);
   authenticator.use_sessions(registry.sessions());
   registry.start(io.get_executor());
   clock_keeper.start(io.get_executor());
@@ -67,6 +69,7 @@ int serve(const nimbus::Config& config) {
   nimbus::http_server::HttpServer server(io, {}, dispatcher);
   server.listen(config.host, config.port);
   auto endpoint = server.local_endpoint();
+  loopback.set_nimbus_url("http://127.0.0.1:" + std::to_string(endpoint.port()));
   std::printf("nimbus ready on http://%s:%u\n", config.host.c_str(), endpoint.port());
   std::fflush(stdout);
 

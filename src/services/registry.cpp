@@ -1,5 +1,6 @@
 #include "services/registry.h"
 
+#include "services/lambda/lambda_service.h"
 #include "services/logs/logs_service.h"
 #include "services/s3/s3_service.h"
 #include "services/sqs/sqs_service.h"
@@ -8,7 +9,7 @@
 namespace nimbus {
 
 ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
-                                 const auth::Credentials* credentials) {
+                                 const auth::Credentials* credentials, LocalEndpoints* endpoints) {
   auto call_service = [this](const delivery::Target& target, RequestContext& context) { return call(target, context); };
   outbox_ = std::make_unique<delivery::Outbox>(store, clock, call_service);
   services_.push_back(sqs::make_sqs_service(store, clock));
@@ -17,6 +18,8 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   sessions_ = sts.get();
   services_.push_back(std::move(sts));
   services_.push_back(logs::make_logs_service(store, clock));
+  services_.push_back(lambda::make_lambda_service(
+      {store, clock, files_dir / "lambda", *outbox_, call_service, endpoints, credentials}));
 }
 
 Service* ServiceRegistry::find(std::string_view name) const {
@@ -46,7 +49,8 @@ void ServiceRegistry::stop() {
 }
 
 std::vector<const model::ServiceModel*> known_models() {
-  return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model()};
+  return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model(),
+          &model::lambda_model()};
 }
 
 }  // namespace nimbus

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/local_endpoint.h"
 #include "delivery/outbox.h"
 #include "services/service.h"
 #include "storage/store.h"
@@ -27,8 +28,10 @@ class ServiceRegistry {
   // `files_dir`: where services keep large bodies as files (S3 objects).
   // `credentials`: the --credentials keys, for services that verify signatures of their own
   // (S3 POST policies); may be null.
+  // `endpoints`: loopback endpoints for programs services run (Lambda's runtimes); may be null,
+  // then functions cannot run.
   ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
-                  const auth::Credentials* credentials = nullptr);
+                  const auth::Credentials* credentials = nullptr, LocalEndpoints* endpoints = nullptr);
 
   Service* find(std::string_view name) const;
   const std::vector<std::unique_ptr<Service>>& all() const { return services_; }

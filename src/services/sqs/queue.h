@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "services/sqs/message_store.h"
-#include "services/sqs/waiter.h"
+#include "core/waiter.h"
 
 namespace nimbus::sqs {
 

@@ -1,4 +1,4 @@
-#include "services/sqs/waiter.h"
+#include "core/waiter.h"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -7,7 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace nimbus::sqs {
+namespace nimbus {
 
 namespace asio = boost::asio;
 
@@ -52,4 +52,4 @@ asio::awaitable<void> Waiter::wait(std::chrono::milliseconds timeout) {
   timer.cancel();
 }
 
-}  // namespace nimbus::sqs
+}  // namespace nimbus

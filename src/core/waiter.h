@@ -7,7 +7,7 @@
 #include <memory>
 #include <mutex>
 
-namespace nimbus::sqs {
+namespace nimbus {
 
 // One-shot signal a long-polling receive (or a worker) sleeps on until fired or timed out.
 class Waiter : public std::enable_shared_from_this<Waiter> {
@@ -24,4 +24,4 @@ class Waiter : public std::enable_shared_from_this<Waiter> {
   std::function<void()> resume_;
 };
 
-}  // namespace nimbus::sqs
+}  // namespace nimbus

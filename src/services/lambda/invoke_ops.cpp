@@ -1,0 +1,258 @@
+// Invoke (RequestResponse, Event, DryRun) and the delivery of asynchronous invocations: retries,
+// maximum event age, dead-letter queue and destinations.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <cstdlib>
+
+#include "core/crypto.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "services/lambda/code_package.h"
+#include "services/lambda/lambda_errors.h"
+#include "services/lambda/lambda_names.h"
+#include "services/lambda/lambda_service.h"
+
+namespace nimbus::lambda {
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr size_t kSyncPayloadLimit = 6 * 1024 * 1024;
+constexpr size_t kAsyncPayloadLimit = 1024 * 1024;
+constexpr size_t kLogTailBytes = 4096;
+
+std::string trace_id() {
+  // Root=1-<8 hex epoch seconds>-<24 hex>
+  char epoch[16];
+  std::snprintf(epoch, sizeof epoch, "%08lx", static_cast<unsigned long>(std::time(nullptr)));
+  return "Root=1-" + std::string(epoch) + "-" + crypto::hex(crypto::random_bytes(12)) + ";Parent=" + crypto::hex(crypto::random_bytes(8)) +
+         ";Sampled=0;Lineage=1:" + crypto::hex(crypto::random_bytes(4)) + ":0";
+}
+
+std::string unqualified(const std::string& arn) {
+  size_t colons = 0;
+  for (size_t i = 0; i < arn.size(); ++i) {
+    if (arn[i] == ':' && ++colons == 7) return arn.substr(0, i);
+  }
+  return arn;
+}
+
+}  // namespace
+
+awaitable<Json> LambdaService::invoke_function(RequestContext& context, Json& input) {
+  std::string type = input.value("InvocationType", "RequestResponse");
+  std::string payload = input.value("Payload", "");
+  if (payload.empty()) payload = "{}";
+  auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""));
+  if (type == "Event") {
+    if (payload.size() > kAsyncPayloadLimit) {
+      throw errors::request_too_large("Request must be smaller than " + std::to_string(kAsyncPayloadLimit) +
+                                      " bytes for the InvokeAsync operation");
+    }
+  } else if (payload.size() > kSyncPayloadLimit) {
+    throw errors::request_too_large("Request must be smaller than 6291456 bytes for the InvokeFunction operation");
+  }
+  if (!Json::accept(payload)) {
+    throw AwsError(400, "InvalidRequestContentException", "Could not parse request body into json: Could not parse "
+                   "payload into json: Unexpected character: was expecting a JSON value");
+  }
+  if (type == "DryRun") co_return Json{{"StatusCode", 204}};
+  if (type == "Event") {
+    auto config = resolved.record["invoke_configs"].value(resolved.alias.empty() ? resolved.version : resolved.alias,
+                                                           Json::object());
+    delivery::Delivery delivery;
+    delivery.source = "lambda";
+    delivery.source_arn = resolved.invoked_arn;
+    delivery.source_account = context.account_id;
+    delivery.lane = resolved.invoked_arn;
+    std::string request_id = context.request_id.empty() ? ids::uuid4() : context.request_id;
+    delivery.target = {"lambda", "_InvokeAsync", context.account_id, context.region,
+                       {{"FunctionName", resolved.config["FunctionArn"]},
+                        {"Qualifier", resolved.alias.empty() ? resolved.version : resolved.alias},
+                        {"Payload", payload},
+                        {"RequestId", request_id},
+                        {"EnqueuedMs", clock_.wall_ms()}}};
+    delivery.retry.max_attempts = config.value("MaximumRetryAttempts", 2) + 1;
+    delivery.retry.max_age_ms = config.value("MaximumEventAgeInSeconds", 21600) * 1000LL;
+    // AWS waits about a minute before the first retry and two before the second.
+    delivery.retry.first_delay_ms = 60'000;
+    delivery.retry.max_delay_ms = 120'000;
+    storage::WriteBatch batch;
+    auto staged = outbox_.stage(batch, {std::move(delivery)});
+    co_await store_.commit(std::move(batch));
+    staged.release();
+    co_return Json{{"StatusCode", 202}};
+  }
+  if (type != "RequestResponse") {
+    throw errors::validation("1 validation error detected: Value '" + type +
+                             "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: "
+                             "[Event, RequestResponse, DryRun]");
+  }
+  std::string client_context;
+  if (input.contains("ClientContext")) {
+    auto decoded = crypto::base64_decode(input["ClientContext"].get<std::string>());
+    if (!decoded || !Json::accept(*decoded)) {
+      throw errors::invalid_parameter("Client context must be a valid Base64-encoded JSON object.");
+    }
+    client_context = *decoded;
+  }
+  auto outcome = co_await run(context, resolved, std::move(payload), std::move(client_context));
+  Json out = {{"StatusCode", 200}, {"Payload", outcome.payload}, {"ExecutedVersion", outcome.executed_version}};
+  if (!outcome.function_error.empty()) out["FunctionError"] = outcome.function_error;
+  if (input.value("LogType", "None") == "Tail") {
+    std::string_view tail = outcome.log_tail;
+    if (tail.size() > kLogTailBytes) tail = tail.substr(tail.size() - kLogTailBytes);
+    out["LogResult"] = crypto::base64_encode(tail);
+  }
+  co_return out;
+}
+
+awaitable<LambdaService::RunOutcome> LambdaService::run(const RequestContext& context, const Resolved& target,
+                                                        std::string payload, std::string client_context) {
+  if (!endpoints_) throw errors::service_error("nimbus cannot run functions in this process");
+  std::string arn = target.config["FunctionArn"].get<std::string>();
+  std::string function = unqualified(arn);
+  std::string key = arn + "@" + target.version + "#" + target.config.value("RevisionId", "");
+  int reserved = target.record.contains("concurrency") && target.record["concurrency"].is_number()
+                     ? target.record["concurrency"].get<int>()
+                     : -1;
+  auto lease = pool_.acquire(function, key, reserved, [&] { return start_environment(context, target); });
+  if (lease.refusal == EnvironmentPool::Refusal::Function) {
+    throw errors::too_many_requests("ReservedFunctionConcurrentInvocationLimitExceeded");
+  }
+  if (lease.refusal == EnvironmentPool::Refusal::Account) {
+    throw errors::too_many_requests("ConcurrentInvocationLimitExceeded");
+  }
+  Invocation invocation;
+  invocation.request_id = context.request_id.empty() ? ids::uuid4() : context.request_id;
+  invocation.payload = std::move(payload);
+  invocation.invoked_arn = target.invoked_arn;
+  invocation.trace_id = trace_id();
+  invocation.client_context = std::move(client_context);
+  InvocationResult result;
+  try {
+    result = co_await lease.environment->invoke(std::move(invocation));
+  } catch (...) {
+    pool_.release(function, key, lease.environment);
+    throw;
+  }
+  pool_.release(function, key, lease.environment);
+  co_return RunOutcome{std::move(result.payload), std::move(result.function_error), std::move(result.log_tail),
+                       target.version};
+}
+
+std::shared_ptr<Environment> LambdaService::start_environment(const RequestContext& context, const Resolved& target) {
+  const Json& config = target.config;
+  EnvironmentSpec spec;
+  spec.function_name = config["FunctionName"].get<std::string>();
+  spec.function_arn = unqualified(config["FunctionArn"].get<std::string>());
+  spec.version = target.version;
+  spec.runtime = config.value("Runtime", "");
+  spec.handler = config.value("Handler", "");
+  spec.timeout_seconds = config.value("Timeout", 3);
+  spec.memory_mb = config.value("MemorySize", 128);
+  spec.log_group = config.value("LoggingConfig", Json::object()).value("LogGroup", "/aws/lambda/" + spec.function_name);
+  spec.log_format = config.value("LoggingConfig", Json::object()).value("LogFormat", "Text");
+  if (config.value("PackageType", "Zip") == "Image") {
+    throw AwsError(502, "InvalidRuntimeException",
+                   "nimbus: PackageType Image needs a container engine (Podman or Docker) and none is running on "
+                   "this machine");
+  }
+  auto choice = choose_runtime(spec.runtime);
+  if (!choice) {
+    throw AwsError(502, "InvalidRuntimeException",
+                   "The runtime parameter of " + spec.runtime +
+                       " cannot run here: nimbus found no installed interpreter for it on this machine");
+  }
+  spec.choice = *choice;
+  std::string sha = target.record["code"].value(target.version, "");
+  spec.paths.code = ensure_unpacked(files_dir_ / "code", sha);
+  spec.paths.runtime = files_dir_ / "runtime";
+  if (choice->family == RuntimeChoice::Family::Provided && !std::filesystem::exists(spec.paths.code / "bootstrap")) {
+    throw AwsError(502, "InvalidRuntimeException",
+                   "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]");
+  }
+  for (const auto& [name, value] : config.value("Environment", Json::object()).value("Variables", Json::object()).items()) {
+    spec.variables.emplace_back(name, value.get<std::string>());
+  }
+  std::string account = context.account_id;
+  spec.aws_variables = {{"AWS_REGION", context.region},
+                        {"AWS_DEFAULT_REGION", context.region},
+                        // The account id as access key acts for that account (see auth::resolve_account).
+                        {"AWS_ACCESS_KEY_ID", account},
+                        {"AWS_SECRET_ACCESS_KEY", "nimbus"},
+                        {"AWS_ENDPOINT_URL", endpoints_->nimbus_url()},
+                        {"AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"}};
+  std::string region = context.region;
+  LogSink sink = [this, account, region, stopping = stopping_](const std::string& group, const std::string& stream,
+                                                               std::vector<LogEvent> events) {
+    if (stopping->load()) return;
+    asio::co_spawn(executor_, ship_logs(account, region, group, stream, std::move(events)), asio::detached);
+  };
+  auto environment = std::make_shared<Environment>(executor_, clock_, *endpoints_, std::move(spec), std::move(sink));
+  environment->start();
+  return environment;
+}
+
+awaitable<void> LambdaService::ship_logs(std::string account, std::string region, std::string group,
+                                         std::string stream, std::vector<LogEvent> events) {
+  RequestContext context;
+  context.account_id = account;
+  context.region = region;
+  context.clock = &clock_;
+  context.invoked_by = {"lambda.amazonaws.com", "", account};
+  std::string made_key = account + "/" + region + "/" + group + "/" + stream;
+  bool made = false;
+  {
+    std::lock_guard lock(logs_mutex_);
+    made = log_streams_made_.count(made_key) > 0;
+  }
+  try {
+    if (!made) {
+      const std::vector<std::pair<std::string, Json>> creations = {
+          {"CreateLogGroup", Json{{"logGroupName", group}}},
+          {"CreateLogStream", Json{{"logGroupName", group}, {"logStreamName", stream}}}};
+      for (const auto& [operation, input] : creations) {
+        try {
+          delivery::Target create{"logs", operation, account, region, input};
+          co_await call_service_(create, context);
+        } catch (const AwsError& error) {
+          if (error.code != "ResourceAlreadyExistsException") throw;
+        }
+      }
+      std::lock_guard lock(logs_mutex_);
+      log_streams_made_.insert(made_key);
+    }
+    Json entries = Json::array();
+    for (auto& event : events) entries.push_back({{"timestamp", event.timestamp_ms}, {"message", std::move(event.message)}});
+    delivery::Target put{"logs", "PutLogEvents", account, region,
+                         Json{{"logGroupName", group}, {"logStreamName", stream}, {"logEvents", std::move(entries)}}};
+    co_await call_service_(put, context);
+  } catch (const AwsError& error) {
+    if (error.code != "NotImplemented") NIMBUS_LOG(Warn, "lambda: logs not written to " + group + ": " + error.message);
+  } catch (const std::exception& error) {
+    NIMBUS_LOG(Warn, std::string("lambda: logs not written: ") + error.what());
+  }
+}
+
+awaitable<Json> LambdaService::invoke_async_delivery(RequestContext& context, Json& input) {
+  auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""));
+  RequestContext run_context = context;
+  run_context.request_id = input.value("RequestId", ids::uuid4());
+  RunOutcome outcome;
+  try {
+    outcome = co_await run(run_context, resolved, input.value("Payload", "{}"), "");
+  } catch (const AwsError& error) {
+    if (error.http_status == 429) throw;  // throttled: the outbox tries again
+    throw AwsError(500, error.code, error.message, {}, false);
+  }
+  if (!outcome.function_error.empty()) {
+    // A function error: retried by the outbox up to MaximumRetryAttempts; the message carries
+    // the response for the on-failure destination.
+    throw AwsError(500, "FunctionError", outcome.payload, {}, false);
+  }
+  co_return Json::object();
+}
+
+}  // namespace nimbus::lambda

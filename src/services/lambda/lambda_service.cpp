@@ -1,0 +1,149 @@
+#include "services/lambda/lambda_service.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fstream>
+
+#include "services/lambda/lambda_errors.h"
+#include "services/lambda/lambda_names.h"
+
+namespace nimbus::lambda {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+std::unique_ptr<LambdaService> make_lambda_service(LambdaDependencies deps) {
+  return std::make_unique<LambdaService>(std::move(deps));
+}
+
+const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaService::handlers() {
+  static const std::unordered_map<std::string_view, Handler> table = {
+      {"CreateFunction", &LambdaService::create_function},
+      {"GetFunction", &LambdaService::get_function},
+      {"GetFunctionConfiguration", &LambdaService::get_function_configuration},
+      {"UpdateFunctionCode", &LambdaService::update_function_code},
+      {"UpdateFunctionConfiguration", &LambdaService::update_function_configuration},
+      {"DeleteFunction", &LambdaService::delete_function},
+      {"ListFunctions", &LambdaService::list_functions},
+      {"GetAccountSettings", &LambdaService::get_account_settings},
+      {"Invoke", &LambdaService::invoke_function},
+      // Not in the model: the outbox's delivery of an asynchronous invocation (InvocationType Event).
+      {"_InvokeAsync", &LambdaService::invoke_async_delivery},
+  };
+  return table;
+}
+
+LambdaService::LambdaService(LambdaDependencies deps)
+    : store_(deps.store),
+      clock_(deps.clock),
+      files_dir_(std::move(deps.files_dir)),
+      outbox_(deps.outbox),
+      call_service_(std::move(deps.call_service)),
+      endpoints_(deps.endpoints),
+      credentials_(deps.credentials),
+      functions_(deps.store, "fn"),
+      pool_(EnvironmentPool::Limits{}) {}
+
+LambdaService::~LambdaService() {
+  pool_.shut_down_all();
+  blocking_.join();
+}
+
+const model::ServiceModel& LambdaService::model() const { return model::lambda_model(); }
+
+bool LambdaService::implements(std::string_view operation) const { return handlers().count(operation) > 0; }
+
+awaitable<Json> LambdaService::invoke(std::string_view operation, RequestContext& context, Json input) {
+  auto it = handlers().find(operation);
+  if (it == handlers().end()) {
+    throw AwsError(501, "NotImplemented", "nimbus does not implement Lambda " + std::string(operation) + " yet", {},
+                   false);
+  }
+  if (!input.is_object()) input = Json::object();
+  co_return co_await (this->*(it->second))(context, input);
+}
+
+void LambdaService::start(asio::any_io_executor executor) {
+  executor_ = executor;
+  stopping_->store(false);
+  functions_.load();
+  // The runtime clients the sandboxes run, from the binary (always the version that serves them).
+  fs::path runtime_dir = files_dir_ / "runtime";
+  fs::create_directories(runtime_dir);
+  for (auto [file, text] : {std::pair{"bootstrap.mjs", kNodeRuntimeClient}, std::pair{"bootstrap.py", kPythonRuntimeClient}}) {
+    std::ofstream out(runtime_dir / file, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+  // Reaps idle environments.
+  asio::co_spawn(executor, [this, stopping = stopping_]() -> awaitable<void> {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (!stopping->load()) {
+      timer.expires_after(std::chrono::seconds(5));
+      co_await timer.async_wait(asio::use_awaitable);
+      if (stopping->load()) break;
+      pool_.reap(clock_.now_ms());
+    }
+  }, asio::detached);
+}
+
+void LambdaService::stop() {
+  stopping_->store(true);
+  pool_.shut_down_all();
+}
+
+awaitable<void> LambdaService::reset() {
+  pool_.shut_down_all();
+  functions_.clear();
+  co_await store_.wipe(kLambdaSpace);
+}
+
+Json LambdaService::health() const {
+  auto counts = pool_.counts();
+  return {{"state", "running"}, {"environments_idle", counts.idle}, {"environments_busy", counts.busy}};
+}
+
+LambdaService::Resolved LambdaService::resolve(const RequestContext& context, std::string_view function_name,
+                                               std::string_view qualifier) const {
+  auto ref = parse_function_ref(function_name);
+  std::string account = ref.account.empty() ? context.account_id : ref.account;
+  std::string region = ref.region.empty() ? context.region : ref.region;
+  std::string wanted = std::string(qualifier);
+  if (!ref.qualifier.empty()) {
+    if (!wanted.empty() && wanted != ref.qualifier) {
+      throw AwsError(400, "InvalidParameterValueException",
+                     "The derived qualifier from the function name does not match the specified qualifier.");
+    }
+    wanted = ref.qualifier;
+  }
+  Resolved resolved;
+  resolved.key = scoped_key(account, region, ref.name);
+  std::string arn = function_arn(region, account, ref.name);
+  auto record = functions_.get(resolved.key);
+  if (!record) throw errors::function_not_found(wanted.empty() ? arn : arn + ":" + wanted);
+  resolved.record = std::move(*record);
+  resolved.invoked_arn = wanted.empty() ? arn : arn + ":" + wanted;
+  if (wanted.empty() || wanted == "$LATEST") {
+    resolved.version = "$LATEST";
+    resolved.config = resolved.record["latest"];
+    return resolved;
+  }
+  std::string version = wanted;
+  if (auto alias = resolved.record["aliases"].find(wanted); alias != resolved.record["aliases"].end()) {
+    resolved.alias = wanted;
+    version = (*alias)["FunctionVersion"].get<std::string>();
+  }
+  if (version == "$LATEST") {
+    resolved.version = version;
+    resolved.config = resolved.record["latest"];
+    return resolved;
+  }
+  auto found = resolved.record["versions"].find(version);
+  if (found == resolved.record["versions"].end()) throw errors::function_not_found(arn + ":" + wanted);
+  resolved.version = version;
+  resolved.config = *found;
+  return resolved;
+}
+
+}  // namespace nimbus::lambda
