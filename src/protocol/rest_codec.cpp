@@ -42,7 +42,9 @@ bool match_path(std::string_view uri_template, std::string_view path, Labels& la
   auto wanted = split(pattern.substr(pattern.starts_with('/') ? 1 : 0), '/');
   auto given = split(path.substr(path.starts_with('/') ? 1 : 0), '/');
   bool greedy = !wanted.empty() && wanted.back().ends_with("+}");
+  // A trailing slash is optional on either side ("/2015-03-31/functions/" matches ".../functions").
   if (!greedy && given.size() > 1 && given.back().empty()) given.pop_back();
+  if (wanted.size() > 1 && wanted.back().empty()) wanted.pop_back();
   if (greedy ? given.size() < wanted.size() : given.size() != wanted.size()) return false;
   literals = 0;
   for (size_t i = 0; i < wanted.size(); ++i) {

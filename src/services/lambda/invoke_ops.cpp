@@ -44,7 +44,7 @@ awaitable<Json> LambdaService::invoke_function(RequestContext& context, Json& in
   std::string type = input.value("InvocationType", "RequestResponse");
   std::string payload = input.value("Payload", "");
   if (payload.empty()) payload = "{}";
-  auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""));
+  auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""), true);
   if (type == "Event") {
     if (payload.size() > kAsyncPayloadLimit) {
       throw errors::request_too_large("Request must be smaller than " + std::to_string(kAsyncPayloadLimit) +
@@ -173,8 +173,9 @@ std::shared_ptr<Environment> LambdaService::start_environment(const RequestConte
     throw AwsError(502, "InvalidRuntimeException",
                    "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]");
   }
-  for (const auto& [name, value] : config.value("Environment", Json::object()).value("Variables", Json::object()).items()) {
-    spec.variables.emplace_back(name, value.get<std::string>());
+  Json variables = config.value("Environment", Json::object()).value("Variables", Json::object());
+  for (auto it = variables.begin(); it != variables.end(); ++it) {
+    spec.variables.emplace_back(it.key(), it.value().get<std::string>());
   }
   std::string account = context.account_id;
   spec.aws_variables = {{"AWS_REGION", context.region},
@@ -237,7 +238,7 @@ awaitable<void> LambdaService::ship_logs(std::string account, std::string region
 }
 
 awaitable<Json> LambdaService::invoke_async_delivery(RequestContext& context, Json& input) {
-  auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""));
+  auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""), true);
   RequestContext run_context = context;
   run_context.request_id = input.value("RequestId", ids::uuid4());
   RunOutcome outcome;
