@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "services/lambda/async_destinations.h"
 #include "services/lambda/code_package.h"
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_names.h"
@@ -253,7 +254,76 @@ awaitable<Json> LambdaService::invoke_async_delivery(RequestContext& context, Js
     // the response for the on-failure destination.
     throw AwsError(500, "FunctionError", outcome.payload, {}, false);
   }
+  std::string qualifier = input.value("Qualifier", "$LATEST");
+  Json invoke_config = resolved.record["invoke_configs"].value(qualifier, Json::object());
+  std::string on_success =
+      invoke_config.value("DestinationConfig", Json::object()).value("OnSuccess", Json::object()).value("Destination", "");
+  if (!on_success.empty()) {
+    AsyncOutcome result{run_context.request_id, resolved.config["FunctionArn"].get<std::string>() +
+                                                     (resolved.version == "$LATEST" ? ":$LATEST" : ""),
+                        outcome.executed_version, "Success", 1, input.value("Payload", "{}"), outcome.payload, false,
+                        clock_.wall_ms()};
+    if (auto target = destination_target(on_success, invocation_record(result), true)) {
+      delivery::Delivery delivery;
+      delivery.source = "lambda";
+      delivery.source_arn = resolved.invoked_arn;
+      delivery.source_account = context.account_id;
+      delivery.lane = on_success;
+      delivery.target = std::move(*target);
+      storage::WriteBatch batch;
+      auto staged = outbox_.stage(batch, {std::move(delivery)});
+      co_await store_.commit(std::move(batch));
+      staged.release();
+    }
+  }
   co_return Json::object();
+}
+
+std::optional<delivery::Delivery> LambdaService::on_async_exhausted(const delivery::Delivery& given_up,
+                                                                   const delivery::Failure& failure) {
+  if (given_up.target.operation != "_InvokeAsync") return std::nullopt;
+  const Json& input = given_up.target.input;
+  RequestContext context;
+  context.account_id = given_up.target.account;
+  context.region = given_up.target.region;
+  Resolved resolved;
+  try {
+    resolved = resolve(context, input.value("FunctionName", ""), input.value("Qualifier", ""));
+  } catch (const AwsError&) {
+    return std::nullopt;  // the function is gone: nowhere to send it
+  }
+  std::string qualifier = input.value("Qualifier", "$LATEST");
+  Json invoke_config = resolved.record["invoke_configs"].value(qualifier, Json::object());
+  bool function_error = failure.code == "FunctionError";
+  AsyncOutcome outcome{input.value("RequestId", ""),
+                       resolved.config["FunctionArn"].get<std::string>() + (resolved.version == "$LATEST" ? ":$LATEST" : ""),
+                       resolved.version,
+                       failure.attempts < given_up.retry.max_attempts ? "EventAgeExceeded" : "RetriesExhausted",
+                       failure.attempts,
+                       input.value("Payload", "{}"),
+                       function_error ? failure.message : "",
+                       function_error,
+                       clock_.wall_ms()};
+  std::string on_failure =
+      invoke_config.value("DestinationConfig", Json::object()).value("OnFailure", Json::object()).value("Destination", "");
+  std::optional<delivery::Target> target;
+  if (!on_failure.empty()) {
+    target = destination_target(on_failure, invocation_record(outcome), false);
+  } else if (auto dlq = resolved.config.value("DeadLetterConfig", Json::object()).value("TargetArn", ""); !dlq.empty()) {
+    std::string message = failure.message;
+    if (auto document = Json::parse(failure.message, nullptr, false); document.is_object()) {
+      message = document.value("errorMessage", failure.message);
+    }
+    target = dead_letter_target(dlq, outcome, message);
+  }
+  if (!target) return std::nullopt;
+  delivery::Delivery delivery;
+  delivery.source = "lambda";
+  delivery.source_arn = resolved.invoked_arn;
+  delivery.source_account = context.account_id;
+  delivery.lane = on_failure.empty() ? target->service + ":dlq" : on_failure;
+  delivery.target = std::move(*target);
+  return delivery;
 }
 
 }  // namespace nimbus::lambda

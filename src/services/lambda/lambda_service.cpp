@@ -6,7 +6,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fstream>
+#include <random>
 
+#include "services/lambda/esm_poller.h"
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_names.h"
 
@@ -29,6 +31,18 @@ const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaServic
       {"ListFunctions", &LambdaService::list_functions},
       {"GetAccountSettings", &LambdaService::get_account_settings},
       {"Invoke", &LambdaService::invoke_function},
+      {"CreateEventSourceMapping", &LambdaService::create_event_source_mapping},
+      {"GetEventSourceMapping", &LambdaService::get_event_source_mapping},
+      {"UpdateEventSourceMapping", &LambdaService::update_event_source_mapping},
+      {"DeleteEventSourceMapping", &LambdaService::delete_event_source_mapping},
+      {"ListEventSourceMappings", &LambdaService::list_event_source_mappings},
+      {"PublishVersion", &LambdaService::publish_version},
+      {"ListVersionsByFunction", &LambdaService::list_versions_by_function},
+      {"CreateAlias", &LambdaService::create_alias},
+      {"GetAlias", &LambdaService::get_alias},
+      {"UpdateAlias", &LambdaService::update_alias},
+      {"DeleteAlias", &LambdaService::delete_alias},
+      {"ListAliases", &LambdaService::list_aliases},
       // Not in the model: the outbox's delivery of an asynchronous invocation (InvocationType Event).
       {"_InvokeAsync", &LambdaService::invoke_async_delivery},
   };
@@ -44,6 +58,9 @@ LambdaService::LambdaService(LambdaDependencies deps)
       endpoints_(deps.endpoints),
       credentials_(deps.credentials),
       functions_(deps.store, "fn"),
+      mappings_(deps.store, "esm"),
+      poller_(std::make_unique<EsmPoller>(*this, mappings_)),
+      layers_(deps.store, "layer"),
       pool_(EnvironmentPool::Limits{}) {}
 
 LambdaService::~LambdaService() {
@@ -69,6 +86,11 @@ void LambdaService::start(asio::any_io_executor executor) {
   executor_ = executor;
   stopping_->store(false);
   functions_.load();
+  outbox_.on_exhausted("lambda", [this](const delivery::Delivery& given_up, const delivery::Failure& failure) {
+    return on_async_exhausted(given_up, failure);
+  });
+  mappings_.load();
+  layers_.load();
   // The runtime clients the sandboxes run, from the binary (always the version that serves them).
   fs::path runtime_dir = files_dir_ / "runtime";
   fs::create_directories(runtime_dir);
@@ -86,26 +108,33 @@ void LambdaService::start(asio::any_io_executor executor) {
       pool_.reap(clock_.now_ms());
     }
   }, asio::detached);
+  poller_->start(executor);
 }
 
 void LambdaService::stop() {
   stopping_->store(true);
+  poller_->stop();
   pool_.shut_down_all();
 }
 
 awaitable<void> LambdaService::reset() {
+  poller_->stop();
   pool_.shut_down_all();
   functions_.clear();
+  mappings_.clear();
+  layers_.clear();
   co_await store_.wipe(kLambdaSpace);
+  poller_->start(executor_);
 }
 
 Json LambdaService::health() const {
   auto counts = pool_.counts();
-  return {{"state", "running"}, {"environments_idle", counts.idle}, {"environments_busy", counts.busy}};
+  return {{"state", "running"}, {"environments_idle", counts.idle}, {"environments_busy", counts.busy},
+          {"event_source_mappings", poller_->health()}};
 }
 
 LambdaService::Resolved LambdaService::resolve(const RequestContext& context, std::string_view function_name,
-                                               std::string_view qualifier) const {
+                                               std::string_view qualifier, bool by_weight) const {
   auto ref = parse_function_ref(function_name);
   std::string account = ref.account.empty() ? context.account_id : ref.account;
   std::string region = ref.region.empty() ? context.region : ref.region;

@@ -25,6 +25,8 @@ namespace nimbus::lambda {
 
 using boost::asio::awaitable;
 
+class EsmPoller;
+
 struct LambdaDependencies {
   storage::Store& store;
   Clock& clock;
@@ -59,9 +61,13 @@ class LambdaService final : public Service {
     std::string alias;      // when the qualifier was an alias
     std::string invoked_arn;
   };
-  Resolved resolve(const RequestContext& context, std::string_view function_name, std::string_view qualifier) const;
+  // `by_weight`: an alias with RoutingConfig picks its version by the weights (as Invoke does);
+  // otherwise an alias names its primary version.
+  Resolved resolve(const RequestContext& context, std::string_view function_name, std::string_view qualifier,
+                   bool by_weight = false) const;
 
  private:
+  friend class EsmPoller;  // event source mappings poll through call_service_ and invoke with run()
   using Handler = awaitable<Json> (LambdaService::*)(RequestContext&, Json&);
   static const std::unordered_map<std::string_view, Handler>& handlers();
 
@@ -78,6 +84,62 @@ class LambdaService final : public Service {
   awaitable<Json> store_code(RequestContext& context, const Json& code);
   void apply_configuration(const RequestContext& context, const Json& input, Json& config, bool creating) const;
 
+  // version_alias_ops.cpp
+  awaitable<Json> publish_version(RequestContext& context, Json& input);
+  awaitable<Json> list_versions_by_function(RequestContext& context, Json& input);
+  awaitable<Json> create_alias(RequestContext& context, Json& input);
+  awaitable<Json> get_alias(RequestContext& context, Json& input);
+  awaitable<Json> update_alias(RequestContext& context, Json& input);
+  awaitable<Json> delete_alias(RequestContext& context, Json& input);
+  awaitable<Json> list_aliases(RequestContext& context, Json& input);
+  // permission_ops.cpp
+  awaitable<Json> add_permission(RequestContext& context, Json& input);
+  awaitable<Json> remove_permission(RequestContext& context, Json& input);
+  awaitable<Json> get_policy(RequestContext& context, Json& input);
+  // config_ops.cpp
+  awaitable<Json> put_function_concurrency(RequestContext& context, Json& input);
+  awaitable<Json> get_function_concurrency(RequestContext& context, Json& input);
+  awaitable<Json> delete_function_concurrency(RequestContext& context, Json& input);
+  awaitable<Json> put_function_event_invoke_config(RequestContext& context, Json& input);
+  awaitable<Json> update_function_event_invoke_config(RequestContext& context, Json& input);
+  awaitable<Json> get_function_event_invoke_config(RequestContext& context, Json& input);
+  awaitable<Json> delete_function_event_invoke_config(RequestContext& context, Json& input);
+  awaitable<Json> list_function_event_invoke_configs(RequestContext& context, Json& input);
+  int reserved_concurrency_sum(const std::string& account, const std::string& region,
+                               const std::string& except_key = {}) const;
+  // tag_ops.cpp
+  awaitable<Json> tag_resource(RequestContext& context, Json& input);
+  awaitable<Json> untag_resource(RequestContext& context, Json& input);
+  awaitable<Json> list_tags(RequestContext& context, Json& input);
+  // layer_ops.cpp
+  awaitable<Json> publish_layer_version(RequestContext& context, Json& input);
+  awaitable<Json> get_layer_version(RequestContext& context, Json& input);
+  awaitable<Json> get_layer_version_by_arn(RequestContext& context, Json& input);
+  awaitable<Json> list_layer_versions(RequestContext& context, Json& input);
+  awaitable<Json> list_layers(RequestContext& context, Json& input);
+  awaitable<Json> delete_layer_version(RequestContext& context, Json& input);
+  awaitable<Json> add_layer_version_permission(RequestContext& context, Json& input);
+  awaitable<Json> remove_layer_version_permission(RequestContext& context, Json& input);
+  awaitable<Json> get_layer_version_policy(RequestContext& context, Json& input);
+  // A function's Layers from the ARNs it names (each version must exist; at most 5).
+  Json function_layers(const RequestContext& context, const Json& arns) const;
+  // The function's layers merged in order as one folder for /opt ("" = none); built once per
+  // list of layer contents. Blocking.
+  std::filesystem::path merged_layers(const Json& config) const;
+  // url_config_ops.cpp
+  awaitable<Json> create_function_url_config(RequestContext& context, Json& input);
+  awaitable<Json> get_function_url_config(RequestContext& context, Json& input);
+  awaitable<Json> update_function_url_config(RequestContext& context, Json& input);
+  awaitable<Json> delete_function_url_config(RequestContext& context, Json& input);
+  awaitable<Json> list_function_url_configs(RequestContext& context, Json& input);
+
+  // esm_ops.cpp: event source mappings (Amazon SQS)
+  awaitable<Json> create_event_source_mapping(RequestContext& context, Json& input);
+  awaitable<Json> get_event_source_mapping(RequestContext& context, Json& input);
+  awaitable<Json> update_event_source_mapping(RequestContext& context, Json& input);
+  awaitable<Json> delete_event_source_mapping(RequestContext& context, Json& input);
+  awaitable<Json> list_event_source_mappings(RequestContext& context, Json& input);
+
   // invoke_ops.cpp
   awaitable<Json> invoke_function(RequestContext& context, Json& input);
   awaitable<Json> invoke_async_delivery(RequestContext& context, Json& input);
@@ -90,6 +152,9 @@ class LambdaService final : public Service {
   awaitable<RunOutcome> run(const RequestContext& context, const Resolved& target, std::string payload,
                             std::string client_context);
   std::shared_ptr<Environment> start_environment(const RequestContext& context, const Resolved& target);
+  // The outbox gave up an asynchronous invocation: its on-failure destination or dead-letter queue.
+  std::optional<delivery::Delivery> on_async_exhausted(const delivery::Delivery& given_up,
+                                                       const delivery::Failure& failure);
   awaitable<void> ship_logs(std::string account, std::string region, std::string group, std::string stream,
                             std::vector<LogEvent> events);
 
@@ -101,6 +166,9 @@ class LambdaService final : public Service {
   LocalEndpoints* endpoints_;
   const auth::Credentials* credentials_;
   RecordTable functions_;
+  RecordTable mappings_;               // event source mappings, key = UUID (esm_ops.cpp)
+  std::unique_ptr<EsmPoller> poller_;  // their workers (esm_poller.h)
+  RecordTable layers_;  // layer_ops.cpp: one record per layer name
   EnvironmentPool pool_;
   boost::asio::thread_pool blocking_{2};
   boost::asio::any_io_executor executor_;

@@ -344,3 +344,28 @@ def test_functions_and_their_code_survive_kill_9(server_factory):
     lam = make_client(server.endpoint, service="lambda")
     assert invoke(lam, name, {"n": 21})[1] == {"doubled": 42}
     assert lam.get_function_configuration(FunctionName=name)["State"] == "Active"
+
+
+def test_failed_async_invokes_are_retried_twice_then_reach_the_dead_letter_queue(lam, sqs, logs, nimbus):
+    dlq_url = sqs.create_queue(QueueName=unique("dlq"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    name = unique("failing")
+    create_function(lam, name, {"index.js": "exports.handler = async (e) => { console.log('attempt', e.n); "
+                                            "throw new Error('always'); };"},
+                    DeadLetterConfig={"TargetArn": dlq_arn})
+    assert lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"n": 5}')["StatusCode"] == 202
+    group = f"/aws/lambda/{name}"
+    assert len(log_messages(logs, group, "attempt 5")) == 1
+    # Lambda waits about a minute before each retry: nimbus's clock is moved instead of waiting.
+    for attempts in (2, 3):
+        nimbus.advance_clock(130)
+        assert len(log_messages(logs, group, "attempt 5", at_least=attempts)) == attempts
+    received = sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=10, MessageAttributeNames=["All"])["Messages"]
+    assert json.loads(received[0]["Body"]) == {"n": 5}
+    attributes = received[0]["MessageAttributes"]
+    assert attributes["ErrorMessage"]["StringValue"] == "always"
+    assert attributes["ErrorCode"] == {"StringValue": "200", "DataType": "Number"}
+    assert attributes["RequestID"]["StringValue"]
+    nimbus.advance_clock(300)
+    time.sleep(0.5)
+    assert len(log_messages(logs, group, "attempt 5", at_least=3)) == 3  # no fourth attempt

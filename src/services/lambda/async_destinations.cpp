@@ -1,0 +1,119 @@
+#include "services/lambda/async_destinations.h"
+
+#include <cstdio>
+#include <ctime>
+#include <vector>
+
+namespace nimbus::lambda {
+
+namespace {
+
+struct Arn {
+  std::string service, region, account, resource;
+};
+
+std::optional<Arn> parse(const std::string& text) {
+  // arn:aws:<service>:<region>:<account>:<resource...>
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto colon = text.find(':', start);
+    if (colon == std::string::npos) return std::nullopt;
+    parts.push_back(text.substr(start, colon - start));
+    start = colon + 1;
+  }
+  if (parts[0] != "arn") return std::nullopt;
+  return Arn{parts[2], parts[3], parts[4], text.substr(start)};
+}
+
+std::string iso(int64_t ms) {
+  std::time_t seconds = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char out[80];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return out;
+}
+
+Json parsed_or_text(const std::string& text) {
+  auto value = Json::parse(text, nullptr, false);
+  return value.is_discarded() ? Json(text) : value;
+}
+
+}  // namespace
+
+Json invocation_record(const AsyncOutcome& outcome) {
+  Json record = {{"version", "1.0"},
+                 {"timestamp", iso(outcome.timestamp_ms)},
+                 {"requestContext",
+                  {{"requestId", outcome.request_id},
+                   {"functionArn", outcome.function_arn},
+                   {"condition", outcome.condition},
+                   {"approximateInvokeCount", outcome.attempts}}},
+                 {"requestPayload", parsed_or_text(outcome.request_payload)}};
+  if (outcome.condition == "EventAgeExceeded" && outcome.response_payload.empty()) return record;
+  Json response_context = {{"statusCode", 200}, {"executedVersion", outcome.executed_version}};
+  if (outcome.function_error) response_context["functionError"] = "Unhandled";
+  record["responseContext"] = response_context;
+  record["responsePayload"] = outcome.response_payload.empty() ? Json() : parsed_or_text(outcome.response_payload);
+  return record;
+}
+
+std::optional<delivery::Target> destination_target(const std::string& arn, const Json& record, bool success) {
+  auto parsed = parse(arn);
+  if (!parsed) return std::nullopt;
+  delivery::Target target{.account = parsed->account, .region = parsed->region};
+  if (parsed->service == "sqs") {
+    target.service = "sqs";
+    target.operation = "SendMessage";
+    target.input = {{"QueueUrl", "http://localhost/" + parsed->account + "/" + parsed->resource},
+                    {"MessageBody", record.dump()}};
+  } else if (parsed->service == "lambda") {
+    target.service = "lambda";
+    target.operation = "Invoke";
+    target.input = {{"FunctionName", arn}, {"InvocationType", "Event"}, {"Payload", record.dump()}};
+  } else if (parsed->service == "sns") {
+    target.service = "sns";
+    target.operation = "Publish";
+    target.input = {{"TopicArn", arn}, {"Message", record.dump()}};
+  } else if (parsed->service == "events") {
+    target.service = "events";
+    target.operation = "PutEvents";
+    target.input = {{"Entries", Json::array({{{"Source", "lambda"},
+                                              {"DetailType", success ? "Lambda Function Invocation Result - Success"
+                                                                     : "Lambda Function Invocation Result - Failure"},
+                                              {"Detail", record.dump()},
+                                              {"Resources", Json::array({record["requestContext"]["functionArn"]})},
+                                              {"EventBusName", arn}}})}};
+  } else {
+    return std::nullopt;
+  }
+  return target;
+}
+
+std::optional<delivery::Target> dead_letter_target(const std::string& arn, const AsyncOutcome& outcome,
+                                                   const std::string& error_message) {
+  auto parsed = parse(arn);
+  if (!parsed) return std::nullopt;
+  Json attributes = {{"RequestID", {{"DataType", "String"}, {"StringValue", outcome.request_id}}},
+                     {"ErrorCode", {{"DataType", "Number"}, {"StringValue", "200"}}},
+                     {"ErrorMessage", {{"DataType", "String"}, {"StringValue", error_message.empty() ? "Unhandled" : error_message}}}};
+  delivery::Target target{.account = parsed->account, .region = parsed->region};
+  if (parsed->service == "sqs") {
+    target.service = "sqs";
+    target.operation = "SendMessage";
+    target.input = {{"QueueUrl", "http://localhost/" + parsed->account + "/" + parsed->resource},
+                    {"MessageBody", outcome.request_payload},
+                    {"MessageAttributes", attributes}};
+  } else if (parsed->service == "sns") {
+    target.service = "sns";
+    target.operation = "Publish";
+    target.input = {{"TopicArn", arn}, {"Message", outcome.request_payload}, {"MessageAttributes", attributes}};
+  } else {
+    return std::nullopt;
+  }
+  return target;
+}
+
+}  // namespace nimbus::lambda
