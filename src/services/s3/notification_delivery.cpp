@@ -103,6 +103,27 @@ awaitable<void> NotificationDelivery::validate_destinations(const Json& configur
     }
     if (!exists) throw errors::unvalidated_destination(arn_text, kNoQueue);
   }
+  // A function must exist and its resource policy must let S3 invoke it.
+  for (const auto& entry : configuration.value("LambdaFunctionConfigurations", Json::array())) {
+    auto arn_text = entry.value("LambdaFunctionArn", std::string(""));
+    std::string refusal = "Not authorized to invoke function [" + arn_text + "]";
+    auto arn = parse_arn(arn_text);
+    if (!arn || arn->service != "lambda") throw errors::unvalidated_destination(arn_text, refusal);
+    delivery::Target lookup{"lambda", "GetPolicy", arn->account, arn->region, {{"FunctionName", arn_text}}};
+    RequestContext context;
+    context.account_id = arn->account;
+    context.region = arn->region;
+    context.request_id = ids::uuid4();
+    context.clock = &environment_.clock;
+    context.invoked_by = {"s3.amazonaws.com", "", ""};
+    std::string policy;
+    try {
+      auto answer = co_await environment_.call_service(lookup, context);
+      policy = answer.value("Policy", "");
+    } catch (const AwsError&) {
+    }
+    if (policy.find("s3.amazonaws.com") == std::string::npos) throw errors::unvalidated_destination(arn_text, refusal);
+  }
 }
 
 std::vector<delivery::Delivery> NotificationDelivery::object_event(const ObjectEvent& event,
