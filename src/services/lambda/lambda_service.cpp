@@ -162,6 +162,19 @@ LambdaService::Resolved LambdaService::resolve(const RequestContext& context, st
   if (auto alias = resolved.record["aliases"].find(wanted); alias != resolved.record["aliases"].end()) {
     resolved.alias = wanted;
     version = (*alias)["FunctionVersion"].get<std::string>();
+    // RoutingConfig: the additional version takes its weight of the invocations.
+    const Json weights = alias->value("RoutingConfig", Json::object()).value("AdditionalVersionWeights", Json::object());
+    if (by_weight && !weights.empty()) {
+      thread_local std::mt19937_64 random{std::random_device{}()};
+      double draw = std::uniform_real_distribution<double>(0.0, 1.0)(random);
+      for (auto weight = weights.begin(); weight != weights.end(); ++weight) {
+        if (draw < weight.value().get<double>()) {
+          version = weight.key();
+          break;
+        }
+        draw -= weight.value().get<double>();
+      }
+    }
   }
   if (version == "$LATEST") {
     resolved.version = version;
