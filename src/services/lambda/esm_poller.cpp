@@ -257,6 +257,16 @@ asio::awaitable<void> EsmPoller::lane(std::shared_ptr<Worker> worker) {
       co_await release(s, batch);
       break;
     }
+    // The function may have gone (or changed) while the lane waited in its long poll.
+    try {
+      target = service_.resolve(function_context, s.function_arn, "");
+    } catch (const AwsError&) {
+      target.reset();
+    }
+    if (!target) {
+      co_await release(s, batch);
+      continue;
+    }
     // Scale up while batches come back full.
     if (batch.size() >= s.batch_size && worker->lanes.load() < limit && !worker->stopped) spawn_lane(worker);
 
