@@ -13,6 +13,7 @@
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_names.h"
 #include "services/lambda/lambda_service.h"
+#include "services/lambda/permission_check.h"
 
 namespace nimbus::lambda {
 namespace asio = boost::asio;
@@ -46,6 +47,15 @@ awaitable<Json> LambdaService::invoke_function(RequestContext& context, Json& in
   std::string payload = input.value("Payload", "");
   if (payload.empty()) payload = "{}";
   auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""), true);
+  // Another service (or account) invokes only when the function's resource policy allows it.
+  const auto& caller = context.invoked_by;
+  if (!caller.principal.empty() && caller.principal != "lambda.amazonaws.com" &&
+      (caller.principal.find('.') != std::string::npos || caller.source_account != resolved.key.substr(0, 12)) &&
+      !function_policy_allows(resolved.record, resolved.alias.empty() ? resolved.version : resolved.alias, caller)) {
+    throw AwsError(403, "AccessDeniedException",
+                   "User: " + caller.principal + " is not authorized to perform: lambda:InvokeFunction on resource: " +
+                       resolved.invoked_arn + " because no resource-based policy allows the lambda:InvokeFunction action");
+  }
   if (type == "Event") {
     if (payload.size() > kAsyncPayloadLimit) {
       throw errors::request_too_large("Request must be smaller than " + std::to_string(kAsyncPayloadLimit) +

@@ -43,6 +43,9 @@ const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaServic
       {"UpdateAlias", &LambdaService::update_alias},
       {"DeleteAlias", &LambdaService::delete_alias},
       {"ListAliases", &LambdaService::list_aliases},
+      {"AddPermission", &LambdaService::add_permission},
+      {"RemovePermission", &LambdaService::remove_permission},
+      {"GetPolicy", &LambdaService::get_policy},
       // Not in the model: the outbox's delivery of an asynchronous invocation (InvocationType Event).
       {"_InvokeAsync", &LambdaService::invoke_async_delivery},
   };
