@@ -413,7 +413,7 @@ awaitable<Json> LambdaService::get_account_settings(RequestContext& context, Jso
                    {"CodeSizeUnzipped", 262144000},
                    {"CodeSizeZipped", 52428800},
                    {"ConcurrentExecutions", 1000},
-                   {"UnreservedConcurrentExecutions", 1000}}},
+                   {"UnreservedConcurrentExecutions", 1000 - reserved_concurrency_sum(context.account_id, context.region)}}},
                  {"AccountUsage", {{"TotalCodeSize", total_code}, {"FunctionCount", count}}}};
 }
 

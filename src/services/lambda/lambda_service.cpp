@@ -46,6 +46,14 @@ const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaServic
       {"AddPermission", &LambdaService::add_permission},
       {"RemovePermission", &LambdaService::remove_permission},
       {"GetPolicy", &LambdaService::get_policy},
+      {"PutFunctionConcurrency", &LambdaService::put_function_concurrency},
+      {"GetFunctionConcurrency", &LambdaService::get_function_concurrency},
+      {"DeleteFunctionConcurrency", &LambdaService::delete_function_concurrency},
+      {"PutFunctionEventInvokeConfig", &LambdaService::put_function_event_invoke_config},
+      {"UpdateFunctionEventInvokeConfig", &LambdaService::update_function_event_invoke_config},
+      {"GetFunctionEventInvokeConfig", &LambdaService::get_function_event_invoke_config},
+      {"DeleteFunctionEventInvokeConfig", &LambdaService::delete_function_event_invoke_config},
+      {"ListFunctionEventInvokeConfigs", &LambdaService::list_function_event_invoke_configs},
       // Not in the model: the outbox's delivery of an asynchronous invocation (InvocationType Event).
       {"_InvokeAsync", &LambdaService::invoke_async_delivery},
   };
