@@ -54,6 +54,9 @@ const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaServic
       {"GetFunctionEventInvokeConfig", &LambdaService::get_function_event_invoke_config},
       {"DeleteFunctionEventInvokeConfig", &LambdaService::delete_function_event_invoke_config},
       {"ListFunctionEventInvokeConfigs", &LambdaService::list_function_event_invoke_configs},
+      {"TagResource", &LambdaService::tag_resource},
+      {"UntagResource", &LambdaService::untag_resource},
+      {"ListTags", &LambdaService::list_tags},
       // Not in the model: the outbox's delivery of an asynchronous invocation (InvocationType Event).
       {"_InvokeAsync", &LambdaService::invoke_async_delivery},
   };
