@@ -128,11 +128,7 @@ void LambdaService::apply_configuration(const RequestContext& context, const Jso
   if (input.contains("SnapStart")) {
     config["SnapStart"] = {{"ApplyOn", input["SnapStart"].value("ApplyOn", "None")}, {"OptimizationStatus", "Off"}};
   }
-  if (input.contains("Layers")) {
-    Json layers = Json::array();
-    for (const auto& arn : input["Layers"]) layers.push_back({{"Arn", arn}, {"CodeSize", 0}});
-    config["Layers"] = layers;
-  }
+  if (input.contains("Layers")) config["Layers"] = function_layers(context, input["Layers"]);
   if (creating) {
     std::string package_type = input.value("PackageType", "Zip");
     if (package_type == "Zip" && (!config.contains("Runtime") || !config.contains("Handler"))) {

@@ -180,7 +180,9 @@ std::shared_ptr<Environment> LambdaService::start_environment(const RequestConte
   std::string sha = target.record["code"].value(target.version, "");
   spec.paths.code = ensure_unpacked(files_dir_ / "code", sha);
   spec.paths.runtime = files_dir_ / "runtime";
-  if (choice->family == RuntimeChoice::Family::Provided && !std::filesystem::exists(spec.paths.code / "bootstrap")) {
+  spec.paths.opt = merged_layers(config);  // the function's layers, in order, as /opt
+  if (choice->family == RuntimeChoice::Family::Provided && !std::filesystem::exists(spec.paths.code / "bootstrap") &&
+      (spec.paths.opt.empty() || !std::filesystem::exists(spec.paths.opt / "bootstrap"))) {
     throw AwsError(502, "InvalidRuntimeException",
                    "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]");
   }

@@ -57,6 +57,15 @@ const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaServic
       {"TagResource", &LambdaService::tag_resource},
       {"UntagResource", &LambdaService::untag_resource},
       {"ListTags", &LambdaService::list_tags},
+      {"PublishLayerVersion", &LambdaService::publish_layer_version},
+      {"GetLayerVersion", &LambdaService::get_layer_version},
+      {"GetLayerVersionByArn", &LambdaService::get_layer_version_by_arn},
+      {"ListLayerVersions", &LambdaService::list_layer_versions},
+      {"ListLayers", &LambdaService::list_layers},
+      {"DeleteLayerVersion", &LambdaService::delete_layer_version},
+      {"AddLayerVersionPermission", &LambdaService::add_layer_version_permission},
+      {"RemoveLayerVersionPermission", &LambdaService::remove_layer_version_permission},
+      {"GetLayerVersionPolicy", &LambdaService::get_layer_version_policy},
       // Not in the model: the outbox's delivery of an asynchronous invocation (InvocationType Event).
       {"_InvokeAsync", &LambdaService::invoke_async_delivery},
   };
