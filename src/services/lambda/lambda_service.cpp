@@ -66,6 +66,11 @@ const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaServic
       {"AddLayerVersionPermission", &LambdaService::add_layer_version_permission},
       {"RemoveLayerVersionPermission", &LambdaService::remove_layer_version_permission},
       {"GetLayerVersionPolicy", &LambdaService::get_layer_version_policy},
+      {"CreateFunctionUrlConfig", &LambdaService::create_function_url_config},
+      {"GetFunctionUrlConfig", &LambdaService::get_function_url_config},
+      {"UpdateFunctionUrlConfig", &LambdaService::update_function_url_config},
+      {"DeleteFunctionUrlConfig", &LambdaService::delete_function_url_config},
+      {"ListFunctionUrlConfigs", &LambdaService::list_function_url_configs},
       // Not in the model: the outbox's delivery of an asynchronous invocation (InvocationType Event).
       {"_InvokeAsync", &LambdaService::invoke_async_delivery},
   };
