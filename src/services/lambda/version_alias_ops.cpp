@@ -204,7 +204,7 @@ awaitable<Json> LambdaService::update_alias(RequestContext& context, Json& input
   auto updated = functions_.update(resolved.key, [&](std::optional<Json>& record) {
     if (!record) throw errors::function_not_found(function_arn);
     if (!(*record)["aliases"].contains(name)) {
-      throw errors::resource_not_found("Cannot find alias arn: " + function_arn + ":" + name);
+      throw errors::resource_not_found("Alias not found: " + function_arn + ":" + name);  // (GetAlias words it otherwise)
     }
     alias = (*record)["aliases"][name];
     std::string revision = input.value("RevisionId", "");

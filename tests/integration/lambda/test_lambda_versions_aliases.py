@@ -135,7 +135,9 @@ def test_alias_errors(lam):
     assert (code, status) == ("ValidationException", 400)
     assert "at 'name' failed to satisfy constraint" in message
     code, message, _ = error_of(lam.update_alias, FunctionName=name, Name="ghost", Description="x")
-    assert (code, message) == ("ResourceNotFoundException", f"Cannot find alias arn: {function_arn(name, 'ghost')}")
+    assert (code, message) == ("ResourceNotFoundException", f"Alias not found: {function_arn(name, 'ghost')}")
+    # Deleting an alias that does not exist succeeds (204), as on AWS.
+    assert lam.delete_alias(FunctionName=name, Name="ghost")["ResponseMetadata"]["HTTPStatusCode"] == 204
     # An alias keeps its version from being deleted.
     code, message, status = error_of(lam.delete_function, FunctionName=name, Qualifier="1")
     assert (code, status) == ("ResourceConflictException", 409)
