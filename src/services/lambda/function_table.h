@@ -10,6 +10,10 @@
 //    "versions": {"1": <FunctionConfiguration>}, "next_version": 2, "aliases": {"live": <AliasConfiguration>},
 //    "policy": [<statement>...], "concurrency": <int or null>, "invoke_configs": {"$LATEST": {...}},
 //    "url_configs": {"$LATEST": {...}}, "tags": {...}}
+// "policy" becomes {"$LATEST" | version | alias: [<statement as JSON text>...]} once a permission
+// is added (permission_ops.cpp). A layer record (layer_ops.cpp):
+//   {"name": ..., "next_version": 3, "versions": {"1": <LayerVersion + "sha256_hex", "policy", "policy_revision">},
+//    "deleted": {"2": <sha256 hex>}}  (deleted versions' contents, for functions that still use them)
 
 #include <functional>
 #include <map>
