@@ -157,25 +157,49 @@ void ChildProcess::kill() {
 
 namespace {
 
+// Reads a small /proc file into `buffer` (no stream objects: this runs on every invocation).
+std::string_view read_proc(const std::string& path, std::array<char, 4096>& buffer) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  ssize_t n = ::read(fd, buffer.data(), buffer.size());
+  ::close(fd);
+  return n > 0 ? std::string_view(buffer.data(), static_cast<size_t>(n)) : std::string_view();
+}
+
+long status_field_kib(std::string_view status, std::string_view field) {
+  auto at = status.find(field);
+  return at == std::string_view::npos ? 0 : std::atol(status.data() + at + field.size());
+}
+
 // Adds `pid`'s VmRSS/VmHWM and those of its descendants (the sandbox's runtime is bwrap's child).
 void add_tree_memory(pid_t pid, ChildProcess::Memory& memory, int depth) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) memory.rss_kib += std::atol(line.c_str() + 6);
-    if (line.rfind("VmHWM:", 0) == 0) memory.peak_kib += std::atol(line.c_str() + 6);
-  }
+  std::array<char, 4096> buffer;
+  std::string base = "/proc/" + std::to_string(pid);
+  auto status = read_proc(base + "/status", buffer);
+  memory.rss_kib += status_field_kib(status, "VmRSS:");
+  memory.peak_kib += status_field_kib(status, "VmHWM:");
   if (depth > 8) return;
-  std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  pid_t child = 0;
-  while (children >> child) add_tree_memory(child, memory, depth + 1);
+  auto children = std::string(read_proc(base + "/task/" + std::to_string(pid) + "/children", buffer));
+  const char* cursor = children.c_str();
+  char* end = nullptr;
+  for (long child = std::strtol(cursor, &end, 10); end != cursor; child = std::strtol(cursor, &end, 10)) {
+    add_tree_memory(static_cast<pid_t>(child), memory, depth + 1);
+    cursor = end;
+  }
 }
 
 }  // namespace
 
-ChildProcess::Memory ChildProcess::memory() const {
+ChildProcess::Memory ChildProcess::memory(int64_t max_age_ms) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(memory_mutex_);
+  if (max_age_ms > 0 && now - last_memory_at_ < std::chrono::milliseconds(max_age_ms)) return last_memory_;
   Memory memory;
   if (!reaped_ && pid_ > 0) add_tree_memory(pid_, memory, 0);
+  // The peak never goes down, even when a reading misses a process that just exited.
+  memory.peak_kib = std::max(memory.peak_kib, last_memory_.peak_kib);
+  last_memory_ = memory;
+  last_memory_at_ = now;
   return memory;
 }
 

@@ -7,6 +7,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,9 +40,11 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   pid_t pid() const { return pid_; }
   // SIGKILL (the process group: a sandbox's children die with it). Safe to call more than once.
   void kill();
-  // Resident set size now and at its peak (VmRSS / VmHWM), in KiB; 0 when gone.
+  // Resident set size and its peak (VmRSS / VmHWM) over the process tree, in KiB; 0 when gone.
+  // Reading /proc costs more than a warm invocation, so a reading younger than `max_age_ms` is
+  // reused (the memory watch refreshes it every 100 ms while an invocation runs).
   struct Memory { long rss_kib = 0; long peak_kib = 0; };
-  Memory memory() const;
+  Memory memory(int64_t max_age_ms = 0);
   // Reads whatever the pipes hold right now (non-blocking) through the output handlers, so output
   // written before the runtime answered is attributed to that invocation.
   void drain();
@@ -57,6 +60,9 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   boost::asio::posix::stream_descriptor stdout_, stderr_, telemetry_, exit_watch_;
   OutputHandler on_stdout_, on_stderr_, on_telemetry_;
   std::mutex read_mutex_;  // one reader per pipe at a time (the async loop or drain())
+  std::mutex memory_mutex_;
+  Memory last_memory_;
+  std::chrono::steady_clock::time_point last_memory_at_{};
 };
 
 }  // namespace nimbus::lambda

@@ -237,7 +237,7 @@ asio::awaitable<InvocationResult> Environment::invoke(Invocation invocation) {
   }
   // Init time is reported once, on the invocation that waited for it, and not billed twice.
   if (init_ms > 0) duration_ms = std::max(0.0, duration_ms - init_ms);
-  auto memory = process_ ? process_->memory() : ChildProcess::Memory{};
+  auto memory = process_ ? process_->memory(1000) : ChildProcess::Memory{};
   long used_mb = std::max(1L, (memory.peak_kib + 1023) / 1024);
   log("END RequestId: " + request_id);
   std::string report = "REPORT RequestId: " + request_id + "\tDuration: " + two_decimals(duration_ms) +

@@ -3,7 +3,8 @@
 namespace nimbus::lambda {
 
 EnvironmentPool::Lease EnvironmentPool::acquire(const std::string& function, const std::string& key, int reserved,
-                                                const std::function<std::shared_ptr<Environment>()>& start) {
+                                                const std::function<std::shared_ptr<Environment>()>& start,
+                                                bool may_start) {
   Lease lease;
   {
     std::lock_guard lock(mutex_);
@@ -25,6 +26,7 @@ EnvironmentPool::Lease EnvironmentPool::acquire(const std::string& function, con
         break;
       }
     }
+    if (!lease.environment && !may_start) return lease;
     ++entry.busy;
     ++entry.busy_by_key[key];
     ++busy_total_;
@@ -46,18 +48,41 @@ EnvironmentPool::Lease EnvironmentPool::acquire(const std::string& function, con
 }
 
 void EnvironmentPool::release(const std::string& function, const std::string& key,
-                              const std::shared_ptr<Environment>& environment) {
+                              const std::shared_ptr<Environment>& environment, double duration_ms) {
   bool keep = false;
+  std::vector<std::shared_ptr<Waiter>> waiters;
   {
     std::lock_guard lock(mutex_);
     auto& entry = functions_[function];
+    auto& recent = entry.recent_ms[key];
+    recent = recent == 0 ? duration_ms : recent * 0.8 + duration_ms * 0.2;
+    waiters.swap(entry.waiters[key]);
     --entry.busy;
     if (--entry.busy_by_key[key] == 0) entry.busy_by_key.erase(key);
     --busy_total_;
     keep = environment->alive() && !entry.retired.count(key);
     if (keep) entry.idle[key].push_back(environment);
   }
+  for (auto& waiter : waiters) waiter->fire();
   if (!keep) environment->shut_down();
+}
+
+bool EnvironmentPool::should_wait(const std::string& function, const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto found = functions_.find(function);
+  if (found == functions_.end()) return false;
+  const auto& entry = found->second;
+  auto busy = entry.busy_by_key.find(key);
+  auto recent = entry.recent_ms.find(key);
+  return busy != entry.busy_by_key.end() && busy->second >= limits_.quick_environments &&
+         recent != entry.recent_ms.end() && recent->second > 0 && recent->second < limits_.quick_ms;
+}
+
+std::shared_ptr<Waiter> EnvironmentPool::idle_waiter(const std::string& function, const std::string& key) {
+  auto waiter = std::make_shared<Waiter>();
+  std::lock_guard lock(mutex_);
+  functions_[function].waiters[key].push_back(waiter);
+  return waiter;
 }
 
 void EnvironmentPool::retire(const std::string& function, const std::string& keep) {

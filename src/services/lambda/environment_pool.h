@@ -21,6 +21,10 @@ class EnvironmentPool {
   struct Limits {
     int account_concurrency = 1000;  // AWS's default ConcurrentExecutions
     int64_t idle_reap_ms = 10 * 60 * 1000;
+    // Environments per key started at once for quick functions; beyond that an invocation waits
+    // up to quick_wait_ms for one to come back before starting another.
+    int quick_environments = 2;
+    double quick_ms = 20;
   };
   explicit EnvironmentPool(Limits limits) : limits_(limits) {}
 
@@ -32,9 +36,20 @@ class EnvironmentPool {
   };
   // `function`: the unqualified ARN (reserved concurrency is per function); `key`: the
   // configuration's identity (ARN, version, revision); `reserved`: -1 = unreserved.
+  // With `may_start` false and no idle environment, the lease is empty and unrefused: the caller
+  // may wait for one to come back (see should_wait) instead of starting another.
   Lease acquire(const std::string& function, const std::string& key, int reserved,
-                const std::function<std::shared_ptr<Environment>()>& start);
-  void release(const std::string& function, const std::string& key, const std::shared_ptr<Environment>& environment);
+                const std::function<std::shared_ptr<Environment>()>& start, bool may_start = true);
+  // `duration_ms`: how long the invocation took (the pool learns which functions are quick).
+  void release(const std::string& function, const std::string& key, const std::shared_ptr<Environment>& environment,
+               double duration_ms = 0);
+  // Whether an invocation of a quick function should wait briefly for a busy environment rather
+  // than start one: on a laptop's few cores, more runtimes than cores only share them, so a
+  // burst of short invocations runs faster on the warm environments it has. Slow functions (or
+  // ones never measured) scale out at once, as on AWS.
+  bool should_wait(const std::string& function, const std::string& key) const;
+  // Fired when an environment of `key` is given back.
+  std::shared_ptr<Waiter> idle_waiter(const std::string& function, const std::string& key);
   // Shuts down idle environments of `function` whose key is not `keep` ("" = all), and retires
   // the busy ones (shut down when given back).
   void retire(const std::string& function, const std::string& keep = {});
@@ -53,6 +68,8 @@ class EnvironmentPool {
     int busy = 0;
     std::map<std::string, int> busy_by_key;
     std::set<std::string> retired;  // keys (they embed the revision) whose environments must not return
+    std::map<std::string, double> recent_ms;  // smoothed invocation time per key
+    std::map<std::string, std::vector<std::shared_ptr<Waiter>>> waiters;
   };
   Limits limits_;
   mutable std::mutex mutex_;

@@ -3,7 +3,10 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdlib>
+#include <random>
 
 #include "core/crypto.h"
 #include "core/ids.h"
@@ -25,11 +28,13 @@ constexpr size_t kAsyncPayloadLimit = 1024 * 1024;
 constexpr size_t kLogTailBytes = 4096;
 
 std::string trace_id() {
-  // Root=1-<8 hex epoch seconds>-<24 hex>
-  char epoch[16];
-  std::snprintf(epoch, sizeof epoch, "%08lx", static_cast<unsigned long>(std::time(nullptr)));
-  return "Root=1-" + std::string(epoch) + "-" + crypto::hex(crypto::random_bytes(12)) + ";Parent=" + crypto::hex(crypto::random_bytes(8)) +
-         ";Sampled=0;Lineage=1:" + crypto::hex(crypto::random_bytes(4)) + ":0";
+  // Root=1-<8 hex epoch seconds>-<24 hex>;Parent=<16 hex>: unique, not secret (a fast generator).
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  char out[96];
+  std::snprintf(out, sizeof out, "Root=1-%08lx-%08x%016lx;Parent=%016lx;Sampled=0",
+                static_cast<unsigned long>(std::time(nullptr)), static_cast<unsigned>(random()),
+                static_cast<unsigned long>(random()), static_cast<unsigned long>(random()));
+  return out;
 }
 
 std::string unqualified(const std::string& arn) {
@@ -128,7 +133,19 @@ awaitable<LambdaService::RunOutcome> LambdaService::run(const RequestContext& co
   int reserved = target.record.contains("concurrency") && target.record["concurrency"].is_number()
                      ? target.record["concurrency"].get<int>()
                      : -1;
-  auto lease = pool_.acquire(function, key, reserved, [&] { return start_environment(context, target); });
+  auto start = [&] { return start_environment(context, target); };
+  EnvironmentPool::Lease lease;
+  // A quick function waits a moment for a warm environment before starting one more (see should_wait).
+  // Bounded: after kQuickWait without one, it starts its own as AWS would.
+  constexpr auto kQuickWait = std::chrono::milliseconds(100);
+  auto waited_since = std::chrono::steady_clock::now();
+  for (;;) {
+    bool may_start = std::chrono::steady_clock::now() - waited_since >= kQuickWait || !pool_.should_wait(function, key);
+    lease = pool_.acquire(function, key, reserved, start, may_start);
+    if (lease.environment || lease.refusal != EnvironmentPool::Refusal::None) break;
+    auto idle = pool_.idle_waiter(function, key);
+    co_await idle->wait(std::chrono::milliseconds(10));
+  }
   if (lease.refusal == EnvironmentPool::Refusal::Function) {
     throw errors::too_many_requests("ReservedFunctionConcurrentInvocationLimitExceeded");
   }
@@ -148,7 +165,7 @@ awaitable<LambdaService::RunOutcome> LambdaService::run(const RequestContext& co
     pool_.release(function, key, lease.environment);
     throw;
   }
-  pool_.release(function, key, lease.environment);
+  pool_.release(function, key, lease.environment, result.duration_ms);
   co_return RunOutcome{std::move(result.payload), std::move(result.function_error), std::move(result.log_tail),
                        target.version};
 }
@@ -199,14 +216,49 @@ std::shared_ptr<Environment> LambdaService::start_environment(const RequestConte
                         {"AWS_ENDPOINT_URL", endpoints_->nimbus_url()},
                         {"AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"}};
   std::string region = context.region;
-  LogSink sink = [this, account, region, stopping = stopping_](const std::string& group, const std::string& stream,
-                                                               std::vector<LogEvent> events) {
-    if (stopping->load()) return;
-    asio::co_spawn(executor_, ship_logs(account, region, group, stream, std::move(events)), asio::detached);
+  LogSink sink = [this, account, region](const std::string& group, const std::string& stream,
+                                         std::vector<LogEvent> events) {
+    queue_logs(account, region, group, stream, std::move(events));
   };
   auto environment = std::make_shared<Environment>(executor_, clock_, *endpoints_, std::move(spec), std::move(sink));
   environment->start();
   return environment;
+}
+
+void LambdaService::queue_logs(const std::string& account, const std::string& region, const std::string& group,
+                               const std::string& stream, std::vector<LogEvent> events) {
+  std::lock_guard lock(logs_mutex_);
+  auto& queued = log_queue_[account + "\n" + region + "\n" + group + "\n" + stream];
+  if (queued.empty()) {
+    queued = std::move(events);
+  } else {
+    queued.insert(queued.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+  }
+}
+
+awaitable<void> LambdaService::flush_logs_forever(std::shared_ptr<std::atomic<bool>> stopping) {
+  constexpr auto kLogFlush = std::chrono::milliseconds(100);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!stopping->load()) {
+    timer.expires_after(kLogFlush);
+    co_await timer.async_wait(asio::use_awaitable);
+    std::map<std::string, std::vector<LogEvent>> batch;
+    {
+      std::lock_guard lock(logs_mutex_);
+      batch.swap(log_queue_);
+    }
+    for (auto it = batch.begin(); it != batch.end(); ++it) {
+      std::vector<std::string> parts;
+      size_t start = 0;
+      for (int i = 0; i < 3; ++i) {
+        auto newline = it->first.find('\n', start);
+        parts.push_back(it->first.substr(start, newline - start));
+        start = newline + 1;
+      }
+      std::string stream = it->first.substr(start);
+      co_await ship_logs(parts[0], parts[1], parts[2], std::move(stream), std::move(it->second));
+    }
+  }
 }
 
 awaitable<void> LambdaService::ship_logs(std::string account, std::string region, std::string group,

@@ -126,6 +126,7 @@ void LambdaService::start(asio::any_io_executor executor) {
     std::ofstream out(runtime_dir / file, std::ios::binary | std::ios::trunc);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
   }
+  asio::co_spawn(executor, flush_logs_forever(stopping_), asio::detached);
   // Reaps idle environments.
   asio::co_spawn(executor, [this, stopping = stopping_]() -> awaitable<void> {
     asio::steady_timer timer(co_await asio::this_coro::executor);

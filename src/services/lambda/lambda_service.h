@@ -6,7 +6,9 @@
 
 #include <boost/asio/thread_pool.hpp>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 #include <unordered_map>
 
 #include "core/clock.h"
@@ -173,6 +175,12 @@ class LambdaService final : public Service {
   boost::asio::thread_pool blocking_{2};
   boost::asio::any_io_executor executor_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
+  // Function logs wait here and go to CloudWatch Logs in one PutLogEvents per stream every
+  // 100 ms (not one store commit per invocation). Keyed "<account>\n<region>\n<group>\n<stream>".
+  void queue_logs(const std::string& account, const std::string& region, const std::string& group,
+                  const std::string& stream, std::vector<LogEvent> events);
+  awaitable<void> flush_logs_forever(std::shared_ptr<std::atomic<bool>> stopping);
+  std::map<std::string, std::vector<LogEvent>> log_queue_;  // guarded by logs_mutex_
   std::set<std::string> log_streams_made_;  // "<account>/<region>/<group>/<stream>" (guarded by logs_mutex_)
   std::mutex logs_mutex_;
 };
