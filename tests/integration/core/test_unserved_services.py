@@ -1,5 +1,5 @@
 """Requests for AWS services nimbus does not serve: the real clients get 501 NotImplemented in the
-service's own protocol (rest-json Lambda, json DynamoDB / EventBridge, query STS), with a message
+service's own protocol (rest-json API Gateway, json DynamoDB / EventBridge, query STS), with a message
 naming the service, while S3 and SQS keep working on the same endpoint. A case whose service nimbus
 has come to serve is skipped."""
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 # (CLI command, boto3 client + call, the name the message must carry)
 CALLS = [
-    (["lambda", "list-functions"], ("lambda", "list_functions"), "Lambda API (lambda)"),
+    (["apigateway", "get-rest-apis"], ("apigateway", "get_rest_apis"), "(apigateway)"),
     (["dynamodb", "list-tables"], ("dynamodb", "list_tables"), "DynamoDB API (dynamodb)"),
     (["events", "list-event-buses"], ("events", "list_event_buses"), "(events)"),
     (["sts", "get-caller-identity"], ("sts", "get_caller_identity"), "STS API (sts)"),
@@ -60,14 +60,15 @@ def test_aws_cli_reports_not_implemented_naming_the_service(nimbus, cli_args, bo
     assert named in proc.stderr, proc.stderr
 
 
-def test_lambda_wire_format_is_rest_json(nimbus):
+def test_rest_json_wire_format_of_an_unserved_service(nimbus):
     import requests
 
-    response = requests.get(nimbus.endpoint + "/2015-03-31/functions/",
-                            headers={"Host": "lambda.us-east-1.amazonaws.com"}, timeout=10)
+    response = requests.get(nimbus.endpoint + "/restapis",
+                            headers={"Host": "apigateway.us-east-1.amazonaws.com"}, timeout=10)
     assert response.status_code == 501
     assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
-    assert response.json()["message"].startswith("nimbus does not serve the Lambda API (lambda)")
+    assert response.json()["message"].startswith("nimbus does not serve the ")
+    assert "(apigateway)" in response.json()["message"]
 
 
 def s3_client(endpoint):

@@ -145,24 +145,25 @@ def test_pending_deliveries_survive_a_restart_and_arrive_once_the_queue_exists(s
 def test_a_destination_nimbus_does_not_serve_is_dropped_with_the_reason(server_factory):
     server = server_factory()
     s3 = make_s3(server.endpoint)
-    s3.create_bucket(Bucket="events-lambda")
-    function_arn = "arn:aws:lambda:us-east-1:000000000000:function:not-served-yet"
+    s3.create_bucket(Bucket="events-sns")
+    topic_arn = "arn:aws:sns:us-east-1:000000000000:not-served-yet"
     s3.put_bucket_notification_configuration(
-        Bucket="events-lambda",
-        NotificationConfiguration={"LambdaFunctionConfigurations": [
-            {"Id": "fn", "LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}]})
-    s3.put_object(Bucket="events-lambda", Key="k", Body=b"x")
+        Bucket="events-sns",
+        NotificationConfiguration={"TopicConfigurations": [
+            {"Id": "topic", "TopicArn": topic_arn, "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket="events-sns", Key="k", Body=b"x")
+    # The configuration's s3:TestEvent and the object's event.
     deadline = time.monotonic() + 10
-    while deliveries(server)["dropped"] < 1 and time.monotonic() < deadline:
+    while deliveries(server)["dropped"] < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     report = deliveries(server)
-    assert report["dropped"] == 1
+    assert report["dropped"] == 2
     dropped = report["recently_dropped"][0]
-    assert dropped["destination"] == function_arn and dropped["source"] == "s3"
+    assert dropped["destination"] == topic_arn and dropped["source"] == "s3"
     assert dropped["error_code"] == "NotImplemented"
-    assert dropped["target"]["service"] == "lambda" and dropped["target"]["operation"] == "Invoke"
+    assert dropped["target"]["service"] == "sns" and dropped["target"]["operation"] == "Publish"
     server.restart(kill=True)
-    assert deliveries(server)["recently_dropped"][0]["destination"] == function_arn
+    assert deliveries(server)["recently_dropped"][0]["destination"] == topic_arn
 
 
 def test_delivery_latency_is_reported(server_factory):

@@ -218,8 +218,8 @@ TEST_F(RouterTest, ServedScopeWinsOverAnUnservedHost) {
 // --- known services nimbus does not serve -----------------------------------------------------
 
 TEST_F(RouterTest, UnservedRestJsonByScope) {
-  EXPECT_EQ(route(request(http::verb::get, "/2015-03-31/functions/"), "lambda"),
-            Routed("unserved:lambda", Wire::RestJson));
+  EXPECT_EQ(route(request(http::verb::get, "/restapis"), "apigateway"),
+            Routed("unserved:apigateway", Wire::RestJson));
 }
 
 TEST_F(RouterTest, UnservedJsonByTarget) {
@@ -255,8 +255,8 @@ TEST_F(RouterTest, UnservedRestXml) {
 }
 
 TEST_F(RouterTest, UnservedByHost) {
-  EXPECT_EQ(route(request(http::verb::get, "/2015-03-31/functions/", "lambda.us-east-1.amazonaws.com")),
-            Routed("unserved:lambda", Wire::RestJson));
+  EXPECT_EQ(route(request(http::verb::get, "/restapis", "apigateway.us-east-1.amazonaws.com")),
+            Routed("unserved:apigateway", Wire::RestJson));
   EXPECT_EQ(route(json_post("X.Y", "dynamodb.localhost.localstack.cloud:4566")),
             Routed("unserved:dynamodb", Wire::Json));
 }
