@@ -48,6 +48,8 @@ HttpResponse encode_rest_json_error(const model::ServiceModel* service, const Aw
                                     std::string_view request_id) {
   HttpResponse response{status_of(error), 11};
   Json body = {{"__type", error.code}, {"message", error.message}};
+  // Members an error shape adds (Lambda's TooManyRequestsException "Reason").
+  for (const auto& [name, value] : error.extra) body[name] = value;
   response.body() = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   response.set("x-amzn-ErrorType", error.code);
   finish_response(response, "application/json", request_id);

@@ -69,6 +69,8 @@ def test_reserved_zero_throttles_every_invoke(lam):
     with pytest.raises(lam.exceptions.TooManyRequestsException) as caught:
         lam.invoke(FunctionName=name, Payload=b"{}")
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert caught.value.response["Error"]["Message"] == "Rate Exceeded."
+    assert caught.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
     lam.delete_function_concurrency(FunctionName=name)
     assert invoke_json(lam, name)[0]["StatusCode"] == 200
 
