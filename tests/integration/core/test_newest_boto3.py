@@ -74,3 +74,50 @@ def test_newest_boto3_sees_sts_sqs_and_s3_events_as_the_old_one_does(server_fact
     run = subprocess.run([python, "-c", SCRIPT, server.endpoint], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.startswith("ok")
+
+
+LAMBDA_SCRIPT = r'''
+import base64, io, json, sys, time, zipfile
+import boto3
+endpoint = sys.argv[1]
+kw = dict(region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test")
+lam = boto3.client("lambda", **kw)
+logs = boto3.client("logs", **kw)
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w") as z:
+    z.writestr("index.mjs", "export const handler = async (e) => { console.log('newest', e.n); "
+                            "if (e.fail) throw new Error('asked to'); return { statusCode: 200, body: JSON.stringify(e) }; };")
+created = lam.create_function(FunctionName="newest-fn", Runtime="nodejs22.x", Role="arn:aws:iam::000000000000:role/r",
+                              Handler="index.handler", Code={"ZipFile": buffer.getvalue()}, Architectures=["arm64"],
+                              LoggingConfig={"LogFormat": "Text"})
+assert created["State"] == "Pending" and created["LoggingConfig"]["LogGroup"] == "/aws/lambda/newest-fn", created
+lam.get_waiter("function_active_v2").wait(FunctionName="newest-fn")
+out = lam.invoke(FunctionName="newest-fn", Payload=json.dumps({"n": 1}), LogType="Tail")
+assert json.loads(out["Payload"].read()) == {"statusCode": 200, "body": "{\"n\":1}"}
+assert "REPORT RequestId:" in base64.b64decode(out["LogResult"]).decode()
+out = lam.invoke(FunctionName="newest-fn", Payload=json.dumps({"fail": True}))
+assert out["FunctionError"] == "Unhandled" and json.loads(out["Payload"].read())["errorMessage"] == "asked to"
+assert lam.invoke(FunctionName="newest-fn", InvocationType="Event", Payload=json.dumps({"n": 2}))["StatusCode"] == 202
+deadline = time.monotonic() + 10
+messages = []
+while time.monotonic() < deadline:
+    try:
+        messages = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/newest-fn")["events"]]
+    except logs.exceptions.ResourceNotFoundException:
+        pass
+    if any("newest 2" in m for m in messages):
+        break
+    time.sleep(0.2)
+assert any("newest 2" in m for m in messages), messages
+print("ok", boto3.__version__)
+'''
+
+
+def test_newest_boto3_runs_and_reads_a_lambda_function(server_factory):
+    python = newest_python()
+    if not python:
+        pytest.skip("no newer boto3 on PATH than Debian's")
+    server = server_factory()
+    run = subprocess.run([python, "-c", LAMBDA_SCRIPT, server.endpoint], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.startswith("ok")
