@@ -22,7 +22,6 @@ namespace {
 
 constexpr std::string_view kApiPrefix = "/2018-06-01/runtime/";
 constexpr size_t kMaxResponseBytes = 6 * 1024 * 1024;
-constexpr int kFrameHeaderBytes = 16;
 constexpr int64_t kInitBudgetMs = 10'000;  // AWS's init phase limit, beside the function's timeout
 
 int64_t wall_now_ms() {
@@ -450,24 +449,15 @@ void Environment::on_output(std::string_view bytes, std::string& partial) {
 }
 
 void Environment::on_telemetry(std::string_view bytes) {
+  std::vector<LogEvent> events;
   std::lock_guard lock(mutex_);
   telemetry_buffer_.append(bytes);
-  size_t offset = 0;
-  auto read_u32 = [this](size_t at) {
-    const auto* p = reinterpret_cast<const unsigned char*>(telemetry_buffer_.data() + at);
-    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-  };
-  while (telemetry_buffer_.size() - offset >= kFrameHeaderBytes) {
-    uint32_t length = read_u32(offset + 4);
-    if (telemetry_buffer_.size() - offset < kFrameHeaderBytes + length) break;
-    uint64_t micros = (uint64_t(read_u32(offset + 8)) << 32) | read_u32(offset + 12);
-    std::string message = telemetry_buffer_.substr(offset + kFrameHeaderBytes, length);
-    if (message.empty() || message.back() != '\n') message += '\n';
-    invocation_log_ += message;
-    pending_logs_.push_back({static_cast<int64_t>(micros / 1000), std::move(message)});
-    offset += kFrameHeaderBytes + length;
+  telemetry_buffer_.erase(0, parse_telemetry_frames(telemetry_buffer_, events));
+  for (auto& event : events) {
+    if (event.timestamp_ms == 0) event.timestamp_ms = clock_.wall_ms();  // text that was not a frame
+    invocation_log_ += event.message;
+    pending_logs_.push_back(std::move(event));
   }
-  telemetry_buffer_.erase(0, offset);
 }
 
 void Environment::log(std::string message, int64_t timestamp_ms) {

@@ -20,13 +20,9 @@
 #include "core/waiter.h"
 #include "services/lambda/child_process.h"
 #include "services/lambda/sandbox.h"
+#include "services/lambda/telemetry_frames.h"
 
 namespace nimbus::lambda {
-
-struct LogEvent {
-  int64_t timestamp_ms = 0;
-  std::string message;
-};
 
 // Where an environment's log events go (the function's log group and this environment's stream).
 using LogSink = std::function<void(const std::string& group, const std::string& stream, std::vector<LogEvent>)>;
