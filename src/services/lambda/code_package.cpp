@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <memory>
 
@@ -39,9 +41,19 @@ bool safe_relative(const std::string& name) {
   return true;
 }
 
+// Whether `path` resolves inside `root` (canonical) through the symlinks unpacked so far: a link
+// that stays inside lexically ("a/l" -> "..") can still carry "a/l/../../x" past the folder.
+bool resolves_inside(const fs::path& root, const fs::path& path) {
+  std::error_code ec;
+  fs::path real = fs::weakly_canonical(path, ec);
+  if (ec) return false;
+  auto mismatch = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+  return mismatch.first == root.end();
+}
+
 void write_file(const fs::path& path, const char* data, size_t size, mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot write " + path.string());
+  if (fd < 0) throw fs::filesystem_error("cannot write", path, std::error_code(errno, std::generic_category()));
   size_t written = 0;
   while (written < size) {
     ssize_t n = ::write(fd, data + written, size - written);
@@ -66,6 +78,7 @@ void unpack(const std::string& zip_bytes, const fs::path& into) {
     throw unzip_error();
   }
   std::unique_ptr<zip_t, decltype(&zip_discard)> guard(archive, &zip_discard);
+  const fs::path root = fs::canonical(into);
   zip_int64_t entries = zip_get_num_entries(archive, 0);
   int64_t total = 0;
   std::string buffer;
@@ -79,6 +92,7 @@ void unpack(const std::string& zip_bytes, const fs::path& into) {
     zip_file_get_external_attributes(archive, i, 0, &system, &attributes);
     mode_t unix_mode = system == ZIP_OPSYS_UNIX ? static_cast<mode_t>(attributes >> 16) : 0;
     fs::path target = into / name;
+    if (!resolves_inside(root, target)) throw unzip_error();
     if (name.back() == '/' || S_ISDIR(unix_mode)) {
       fs::create_directories(target);
       continue;
@@ -155,7 +169,11 @@ void unpack_into(const fs::path& dir, const std::string& sha256_hex, const std::
   fs::path scratch = dir / (".unpack-" + ids::uuid4());
   fs::create_directories(scratch);
   try {
-    unpack(zip, scratch);
+    try {
+      unpack(zip, scratch);
+    } catch (const fs::filesystem_error&) {
+      throw unzip_error();  // entries that contradict each other: a file where a folder is, or under one
+    }
   } catch (...) {
     std::error_code ignored;
     fs::remove_all(scratch, ignored);
