@@ -1,6 +1,7 @@
 // The filter pattern parser: text -> FilterPattern, and the parse cache.
 #include "services/logs/filter_pattern.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -9,7 +10,51 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// What AWS accepts in a %regex% (letters, digits, `:_#=@/;,-`, the operators `^$?[]{}|\*+.`; no
+// groups, no multibyte characters; we also let spaces through), and no quantifier right after
+// another (`a+*`): std::regex backtracks, and stacked quantifiers make it exponential.
+bool regex_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view(":_#=@/;,- ^$?[]{}|\\*+.").find(c) != std::string_view::npos;
+}
+
+void check_regex(std::string_view body) {
+  auto refuse = [&](const char* why) {
+    throw ParseError(std::string(why) + " in regular expression %" + std::string(body) + "%");
+  };
+  enum { Atom, Quantifier, Lazy } last = Atom;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (!regex_character(c)) refuse("unsupported character");
+    if (c == '\\') {
+      if (++i == body.size() || static_cast<unsigned char>(body[i]) < 0x21 || static_cast<unsigned char>(body[i]) > 0x7e) {
+        refuse("unsupported escape");
+      }
+      last = Atom;
+    } else if (c == '[') {  // a class is one atom; quantifiers inside it are literal
+      size_t close = i + 1;
+      if (close < body.size() && body[close] == ']') ++close;
+      while (close < body.size() && body[close] != ']') close += body[close] == '\\' ? 2 : 1;
+      for (size_t j = i + 1; j < close && j < body.size(); ++j) {
+        if (!regex_character(body[j])) refuse("unsupported character");
+      }
+      i = close;
+      last = Atom;
+    } else if (c == '*' || c == '+' || c == '{') {
+      if (last != Atom) refuse("a quantifier after a quantifier");
+      if (c == '{') i = std::min(body.find('}', i), body.size());
+      last = Quantifier;
+    } else if (c == '?') {
+      if (last == Lazy) refuse("a quantifier after a quantifier");
+      last = last == Quantifier ? Lazy : Quantifier;
+    } else {
+      last = Atom;
+    }
+  }
+}
+
 std::shared_ptr<const std::regex> compile_regex(std::string_view body) {
+  check_regex(body);
   try {
     return std::make_shared<const std::regex>(std::string(body), std::regex::ECMAScript);
   } catch (const std::regex_error&) {
