@@ -68,7 +68,7 @@ SHAPE_TYPES = {
 
 # Traits that belong to the reference (member) rather than to the shape it points at.
 MEMBER_TRAITS = ("location", "locationName", "queryName", "flattened", "xmlAttribute", "streaming",
-                 "idempotencyToken", "hostLabel", "timestampFormat", "xmlNamespace")
+                 "idempotencyToken", "hostLabel", "timestampFormat", "xmlNamespace", "eventpayload")
 
 
 def load_json(path):
@@ -165,6 +165,8 @@ class Generator:
                 out["xml_namespace"] = pick("xmlNamespace").get("uri", "")
         if pick("streaming"):
             out["streaming"] = True
+        if pick("eventstream"):
+            out["event_stream"] = True
         if is_error:
             out["is_error"] = True
             error = b.get("error") or s.get("error")
@@ -211,7 +213,7 @@ class Generator:
                 out[field] = trait(key)
         for key, field in (("flattened", "flattened"), ("xmlAttribute", "xml_attribute"),
                            ("streaming", "streaming"), ("idempotencyToken", "idempotency_token"),
-                           ("hostLabel", "host_label")):
+                           ("hostLabel", "host_label"), ("eventpayload", "event_payload")):
             if trait(key):
                 out[field] = True
         if target.get("flattened"):
@@ -292,11 +294,11 @@ def initializer(fields, record):
 SHAPE_FIELDS = ("name", "type", "first_member", "member_count", "list_member", "map_key",
                 "map_value", "list_member_name", "map_key_name", "map_value_name", "flattened",
                 "has_min", "has_max", "min", "max", "enum_values", "payload", "location_name",
-                "xml_namespace", "timestamp_format", "streaming", "is_error", "error_code",
+                "xml_namespace", "timestamp_format", "streaming", "event_stream", "is_error", "error_code",
                 "error_status", "error_sender_fault")
 MEMBER_FIELDS = ("name", "shape", "location", "location_name", "query_name", "flattened",
                  "xml_attribute", "required", "streaming", "idempotency_token", "host_label",
-                 "timestamp_format", "xml_namespace_uri", "xml_namespace_prefix")
+                 "event_payload", "timestamp_format", "xml_namespace_uri", "xml_namespace_prefix")
 OPERATION_FIELDS = ("name", "http_method", "request_uri", "input", "output", "result_wrapper",
                     "http_status", "input_location_name", "input_xml_namespace", "deprecated")
 

@@ -27,6 +27,7 @@ struct MemberDef {
   bool streaming{};                  // streaming blob payload
   bool idempotency_token{};
   bool host_label{};
+  bool event_payload{};              // the member of an event carried as the message's payload
   std::string_view timestamp_format{};  // "" = protocol default
   std::string_view xml_namespace_uri{};  // xmlNamespace.uri on the member, if any
   std::string_view xml_namespace_prefix{};
@@ -56,6 +57,7 @@ struct ShapeDef {
   std::string_view xml_namespace{};  // xmlNamespace.uri of a payload structure
   std::string_view timestamp_format{};
   bool streaming{};
+  bool event_stream{};  // a union of events sent as application/vnd.amazon.eventstream messages
   bool is_error{};
   std::string_view error_code{};  // error.code ("AWS.SimpleQueueService.NonExistentQueue")
   uint16_t error_status{};        // error.httpStatusCode (0 = unset)

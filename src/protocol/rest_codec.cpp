@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "protocol/codecs.h"
+#include "protocol/event_stream.h"
 #include "protocol/validation.h"
 #include "protocol/wire_values.h"
 
@@ -321,7 +322,10 @@ HttpResponse encode_rest(const ServiceModel& service, Wire wire, const Operation
     auto payload_value = payload ? output.find(std::string(payload->name)) : output.end();
     if (payload != nullptr && payload_value != output.end() && !payload_value->is_null()) {
       const ShapeDef& payload_shape = service.shape(payload->shape);
-      if (payload_shape.type == ShapeType::Structure) {
+      if (payload_shape.event_stream && payload_value->is_array()) {
+        response.body() = encode_event_stream(service, payload_shape, *payload_value);
+        content_type = "application/vnd.amazon.eventstream";
+      } else if (payload_shape.type == ShapeType::Structure) {
         std::string_view ns = !payload->xml_namespace_uri.empty() ? payload->xml_namespace_uri
                               : !payload_shape.xml_namespace.empty() ? payload_shape.xml_namespace
                                                                      : service.xml_namespace;

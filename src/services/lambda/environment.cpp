@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -16,6 +17,7 @@
 namespace nimbus::lambda {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+namespace beast = boost::beast;
 using Json = nlohmann::json;
 
 namespace {
@@ -351,6 +353,16 @@ asio::awaitable<Reply> Environment::serve_runtime_api(HttpRequest& request) {
                                       "Unhandled", {}, false, 0});
         co_return runtime_error_reply(http::status::payload_too_large, "RequestEntityTooLarge",
                                       "Exceeded maximum allowed payload size (6291556 bytes).", version);
+      }
+      // A streamed response that failed part-way carries its error in the chunked body's trailers.
+      std::string trailer_error(request["Lambda-Runtime-Function-Error-Type"]);
+      if (!trailer_error.empty() && beast::iequals(request["Lambda-Runtime-Function-Response-Mode"], "streaming")) {
+        auto decoded = crypto::base64_decode(request["Lambda-Runtime-Function-Error-Body"]);
+        auto document = Json::parse(decoded ? *decoded : std::string(), nullptr, false);
+        if (!document.is_object()) document = Json{{"errorType", trailer_error}, {"errorMessage", ""}};
+        document["streamed"] = request.body();
+        complete(id, InvocationResult{document.dump(), "Unhandled", {}, false, 0});
+        co_return json_reply(http::status::accepted, {{"status", "OK"}}, version);
       }
       complete(id, InvocationResult{std::move(request.body()), "", {}, false, 0});
       co_return json_reply(http::status::accepted, {{"status", "OK"}}, version);

@@ -124,6 +124,49 @@ awaitable<Json> LambdaService::invoke_function(RequestContext& context, Json& in
   co_return out;
 }
 
+awaitable<Json> LambdaService::invoke_with_response_stream(RequestContext& context, Json& input) {
+  std::string type = input.value("InvocationType", "RequestResponse");
+  if (type != "RequestResponse" && type != "DryRun") {
+    throw errors::validation("1 validation error detected: Value '" + type +
+                             "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: "
+                             "[RequestResponse, DryRun]");
+  }
+  std::string payload = input.value("Payload", "");
+  if (payload.empty()) payload = "{}";
+  if (payload.size() > kSyncPayloadLimit) {
+    throw errors::request_too_large("Request must be smaller than 6291456 bytes for the InvokeFunction operation");
+  }
+  if (!Json::accept(payload)) {
+    throw AwsError(400, "InvalidRequestContentException", "Could not parse request body into json: Could not parse "
+                   "payload into json: Unexpected character: was expecting a JSON value");
+  }
+  auto resolved = resolve(context, input["FunctionName"].get<std::string>(), input.value("Qualifier", ""));
+  if (type == "DryRun") co_return Json{{"StatusCode", 204}};
+  auto outcome = co_await run(context, resolved, std::move(payload), "");
+  Json events = Json::array();
+  Json complete = Json::object();
+  if (outcome.function_error.empty()) {
+    if (!outcome.payload.empty()) events.push_back({{"PayloadChunk", {{"Payload", outcome.payload}}}});
+  } else {
+    // What the function streamed before failing, then the error in InvokeComplete.
+    auto document = Json::parse(outcome.payload, nullptr, false);
+    if (document.is_object() && document.contains("streamed")) {
+      std::string streamed = document.value("streamed", "");
+      if (!streamed.empty()) events.push_back({{"PayloadChunk", {{"Payload", streamed}}}});
+      document.erase("streamed");
+    }
+    complete["ErrorCode"] = document.is_object() ? document.value("errorType", "Unhandled") : "Unhandled";
+    complete["ErrorDetails"] = document.is_object() ? document.value("errorMessage", outcome.payload) : outcome.payload;
+  }
+  if (input.value("LogType", "None") == "Tail") {
+    std::string_view tail = outcome.log_tail;
+    if (tail.size() > kLogTailBytes) tail = tail.substr(tail.size() - kLogTailBytes);
+    complete["LogResult"] = crypto::base64_encode(tail);
+  }
+  events.push_back({{"InvokeComplete", complete}});
+  co_return Json{{"StatusCode", 200}, {"ExecutedVersion", outcome.executed_version}, {"EventStream", events}};
+}
+
 awaitable<LambdaService::RunOutcome> LambdaService::run(const RequestContext& context, const Resolved& target,
                                                         std::string payload, std::string client_context) {
   if (!endpoints_) throw errors::service_error("nimbus cannot run functions in this process");

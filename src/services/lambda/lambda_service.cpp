@@ -31,6 +31,7 @@ const std::unordered_map<std::string_view, LambdaService::Handler>& LambdaServic
       {"ListFunctions", &LambdaService::list_functions},
       {"GetAccountSettings", &LambdaService::get_account_settings},
       {"Invoke", &LambdaService::invoke_function},
+      {"InvokeWithResponseStream", &LambdaService::invoke_with_response_stream},
       {"CreateEventSourceMapping", &LambdaService::create_event_source_mapping},
       {"GetEventSourceMapping", &LambdaService::get_event_source_mapping},
       {"UpdateEventSourceMapping", &LambdaService::update_event_source_mapping},

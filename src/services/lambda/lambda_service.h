@@ -144,6 +144,8 @@ class LambdaService final : public Service {
 
   // invoke_ops.cpp
   awaitable<Json> invoke_function(RequestContext& context, Json& input);
+  // The response as an event stream: PayloadChunk events, then InvokeComplete (error, log tail).
+  awaitable<Json> invoke_with_response_stream(RequestContext& context, Json& input);
   awaitable<Json> invoke_async_delivery(RequestContext& context, Json& input);
   struct RunOutcome {
     std::string payload;

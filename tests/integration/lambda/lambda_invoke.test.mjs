@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand, GetFunctionCommand, InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { expectError, useSharedNimbus, uniqueName } from '../helpers/server.mjs';
 
@@ -129,4 +131,42 @@ test('Lambda errors as the SDK reports them', async () => {
     FunctionName: uniqueName('zip'), Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler',
     Code: { ZipFile: Buffer.from('not a zip') },
   })), 'InvalidParameterValueException', 400);
+});
+
+test('InvokeWithResponseStream: a streaming handler, a buffered one, and a stream that fails part-way', async () => {
+  const name = uniqueName('stream');
+  await create(name, { 'index.mjs': `
+export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+  responseStream.setContentType('text/plain');
+  for (const word of ['one ', 'two ', 'three']) responseStream.write(word);
+  if (event.fail) throw new Error('stream broke');
+  responseStream.end();
+});` });
+  const read = async (fn, payload) => {
+    const out = await lambda().send(new InvokeWithResponseStreamCommand({
+      FunctionName: fn, Payload: Buffer.from(JSON.stringify(payload)), LogType: 'Tail',
+    }));
+    let text = '';
+    let complete;
+    for await (const event of out.EventStream) {
+      if (event.PayloadChunk) text += Buffer.from(event.PayloadChunk.Payload).toString();
+      if (event.InvokeComplete) complete = event.InvokeComplete;
+    }
+    return { out, text, complete };
+  };
+  let { out, text, complete } = await read(name, {});
+  assert.equal(out.StatusCode, 200);
+  assert.equal(out.ExecutedVersion, '$LATEST');
+  assert.equal(text, 'one two three');
+  assert.equal(complete.ErrorCode, undefined);
+  assert.match(Buffer.from(complete.LogResult, 'base64').toString(), /REPORT RequestId:/);
+  ({ text, complete } = await read(name, { fail: true }));
+  assert.equal(text, 'one two three');
+  assert.equal(complete.ErrorCode, 'Error');
+  assert.equal(complete.ErrorDetails, 'stream broke');
+
+  const plain = uniqueName('plain');
+  await create(plain, { 'index.js': "exports.handler = async (e) => ({ echoed: e });" });
+  ({ text, complete } = await read(plain, { a: 1 }));
+  assert.deepEqual(JSON.parse(text), { echoed: { a: 1 } });
 });
