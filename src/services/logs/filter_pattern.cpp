@@ -27,8 +27,9 @@ void check_regex(std::string_view body) {
     char c = body[i];
     if (!regex_character(c)) refuse("unsupported character");
     if (c == '\\') {
-      if (++i == body.size() || static_cast<unsigned char>(body[i]) < 0x21 || static_cast<unsigned char>(body[i]) > 0x7e) {
-        refuse("unsupported escape");
+      if (++i == body.size() || static_cast<unsigned char>(body[i]) < 0x21 || static_cast<unsigned char>(body[i]) > 0x7e ||
+          std::isdigit(static_cast<unsigned char>(body[i]))) {
+        refuse("unsupported escape");  // \1 would be a backreference, and there are no groups
       }
       last = Atom;
     } else if (c == '[') {  // a class is one atom; quantifiers inside it are literal
@@ -42,7 +43,15 @@ void check_regex(std::string_view body) {
       last = Atom;
     } else if (c == '*' || c == '+' || c == '{') {
       if (last != Atom) refuse("a quantifier after a quantifier");
-      if (c == '{') i = std::min(body.find('}', i), body.size());
+      if (c == '{') {  // {m}, {m,}, {m,n} with counts up to 1000
+        size_t close = std::min(body.find('}', i), body.size());
+        int count = 0;
+        for (size_t j = i + 1; j < close; ++j) {
+          count = std::isdigit(static_cast<unsigned char>(body[j])) ? count * 10 + (body[j] - '0') : 0;
+          if (count > 1000) refuse("a repeat count over 1000");
+        }
+        i = close;
+      }
       last = Quantifier;
     } else if (c == '?') {
       if (last == Lazy) refuse("a quantifier after a quantifier");

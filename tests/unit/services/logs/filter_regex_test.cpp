@@ -29,6 +29,16 @@ TEST(FilterRegex, StackedQuantifiersAreRefused) {
   }
 }
 
+TEST(FilterRegex, BackreferencesAndHugeRepeatCountsAreRefused) {
+  // std::regex overflows a long reading \1111... or {1111...} (undefined behaviour; fuzzer found).
+  EXPECT_THROW(parse("%a\\1%"), ParseError);
+  EXPECT_THROW(parse("%a\\" + std::string(30, '1') + "%"), ParseError);
+  EXPECT_THROW(parse("%a{" + std::string(30, '1') + "}%"), ParseError);
+  EXPECT_THROW(parse("%a{1,1001}%"), ParseError);
+  EXPECT_NO_THROW(parse("%a{1,1000}%"));
+  EXPECT_NO_THROW(parse("%a{0999}%"));
+}
+
 TEST(FilterRegex, TheFuzzersTimeoutInputIsRefusedQuickly) {
   // %[...]+*<many>%, matched against a long run of NULs, took longer than 12 s before.
   std::string pattern = "%[0-9]+*" + std::string(40, 'e') + "%";
