@@ -1,4 +1,4 @@
-#include "core/waiter.h"
+#include "async/waiter.h"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>

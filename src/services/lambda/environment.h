@@ -17,7 +17,7 @@
 
 #include "core/clock.h"
 #include "core/local_endpoint.h"
-#include "core/waiter.h"
+#include "async/waiter.h"
 #include "services/lambda/child_process.h"
 #include "services/lambda/sandbox.h"
 #include "services/lambda/telemetry_frames.h"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "services/sqs/message_store.h"
-#include "core/waiter.h"
+#include "async/waiter.h"
 
 namespace nimbus::sqs {
 
