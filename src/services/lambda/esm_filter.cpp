@@ -116,7 +116,11 @@ bool matches_filters(const Json& filters, const Json& record) {
   }
   for (const auto& filter : filters) {
     Json pattern = Json::parse(filter.value("Pattern", ""), nullptr, false);
-    if (pattern.is_object() && pattern_matches(pattern, subject)) return true;
+    try {
+      if (pattern.is_object() && pattern_matches(pattern, subject)) return true;
+    } catch (const Json::exception&) {
+      // A matcher with arguments of the wrong type ({"anything-but": {"prefix": 5}}) matches nothing.
+    }
   }
   return false;
 }

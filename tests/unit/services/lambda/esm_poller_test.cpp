@@ -155,3 +155,16 @@ TEST(EsmFilter, CheckRefusesPatternsThatAreNotJsonObjects) {
 
 }  // namespace
 }  // namespace nimbus::lambda
+
+namespace nimbus::lambda {
+namespace {
+
+TEST(EsmFilterRobustness, AMatcherWithArgumentsOfTheWrongTypeMatchesNothingInsteadOfThrowing) {
+  Json filters = Json::array({{{"Pattern", R"({"body": {"kind": [{"anything-but": {"prefix": 5}}]}})"}},
+                              {{"Pattern", R"({"body": {"n": [{"numeric": [">", "x"]}]}})"}}});
+  Json record = {{"body", R"({"kind": "order", "n": 3})"}};
+  EXPECT_NO_THROW(EXPECT_FALSE(matches_filters(filters, record)));
+}
+
+}  // namespace
+}  // namespace nimbus::lambda
