@@ -63,6 +63,11 @@ HostInfo parse_host(std::string_view raw_host) {
   auto labels = split_labels(host);
   for (size_t i = 0; i < labels.size(); ++i) {
     auto label = labels[i];
+    if (label == "lambda-url" && i > 0) {
+      info.service = "lambda-url";  // <url-id>.lambda-url.<region>.on.aws: a function URL
+      if (i + 1 < labels.size() && looks_like_region(labels[i + 1])) info.region = std::string(labels[i + 1]);
+      break;
+    }
     if (label == "sqs" || label == "queue") {
       info.service = "sqs";
     } else if (label == "s3" || label.substr(0, 3) == "s3-") {
@@ -140,6 +145,10 @@ Route Router::unserved(const model::ServiceInfo& info, const HttpRequest& reques
 
 std::optional<Route> Router::route(const HttpRequest& request,
                                    std::string_view scope_service) const {
+  // A function URL is the function's own HTTP endpoint, whatever service a signature names.
+  if (parse_host(request[http::field::host]).service == "lambda-url") {
+    if (auto route = for_service(registry_.find("lambda-url"), request)) return route;
+  }
   auto target = request["X-Amz-Target"];
   auto target_prefix = target.substr(0, target.rfind('.'));  // "" when absent
   if (!target_prefix.empty()) {

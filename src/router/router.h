@@ -23,12 +23,13 @@ struct Route {
 };
 
 struct HostInfo {
-  std::string service;  // "sqs", "s3" or ""
+  std::string service;  // "sqs", "s3", "lambda-url" or ""
   std::string region;   // "" when the host names none
 };
 
 // Reads AWS-style host names: sqs.<region>.localhost.localstack.cloud, sqs.<region>.amazonaws.com,
-// <region>.queue.amazonaws.com, s3.<region>.amazonaws.com, <bucket>.s3...; ports are ignored.
+// <region>.queue.amazonaws.com, s3.<region>.amazonaws.com, <bucket>.s3..., and function URLs
+// <url-id>.lambda-url.<region>.<domain> (service "lambda-url"); ports are ignored.
 HostInfo parse_host(std::string_view host);
 
 // The known AWS service an AWS-style host name names: <endpoint-prefix>[.<region>] followed by

@@ -1,5 +1,6 @@
 #include "services/registry.h"
 
+#include "services/lambda/function_url_service.h"
 #include "services/lambda/lambda_service.h"
 #include "services/logs/logs_service.h"
 #include "services/s3/s3_service.h"
@@ -18,8 +19,12 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   sessions_ = sts.get();
   services_.push_back(std::move(sts));
   services_.push_back(logs::make_logs_service(store, clock));
-  services_.push_back(lambda::make_lambda_service(
-      {store, clock, files_dir / "lambda", *outbox_, call_service, endpoints, credentials}));
+  auto lambda = lambda::make_lambda_service(
+      {store, clock, files_dir / "lambda", *outbox_, call_service, endpoints, credentials});
+  // After Lambda: routing by signing name ("lambda") must find the API first.
+  auto function_urls = lambda::make_function_url_service(*lambda);
+  services_.push_back(std::move(lambda));
+  services_.push_back(std::move(function_urls));
 }
 
 Service* ServiceRegistry::find(std::string_view name) const {

@@ -65,6 +65,11 @@ class LambdaService final : public Service {
   };
   // `by_weight`: an alias with RoutingConfig picks its version by the weights (as Invoke does);
   // otherwise an alias names its primary version.
+  // A function URL request (see function_url_service.h): the payload 2.0 event in, HTTP out.
+  awaitable<Reply> serve_function_url(HttpRequest& head, BodyReader& body, RequestContext& context);
+  // The function record key and qualifier whose URL config has this id.
+  std::optional<std::pair<std::string, std::string>> find_function_url(std::string_view url_id) const;
+
   Resolved resolve(const RequestContext& context, std::string_view function_name, std::string_view qualifier,
                    bool by_weight = false) const;
 
