@@ -4,6 +4,8 @@
 #include <ctime>
 #include <vector>
 
+#include "services/lambda/lambda_names.h"
+
 namespace nimbus::lambda {
 
 namespace {
@@ -26,16 +28,6 @@ std::optional<Arn> parse(const std::string& text) {
   return Arn{parts[2], parts[3], parts[4], text.substr(start)};
 }
 
-std::string iso(int64_t ms) {
-  std::time_t seconds = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char out[80];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return out;
-}
-
 Json parsed_or_text(const std::string& text) {
   auto value = Json::parse(text, nullptr, false);
   return value.is_discarded() ? Json(text) : value;
@@ -45,7 +37,7 @@ Json parsed_or_text(const std::string& text) {
 
 Json invocation_record(const AsyncOutcome& outcome) {
   Json record = {{"version", "1.0"},
-                 {"timestamp", iso(outcome.timestamp_ms)},
+                 {"timestamp", iso8601_ms(outcome.timestamp_ms)},
                  {"requestContext",
                   {{"requestId", outcome.request_id},
                    {"functionArn", outcome.function_arn},

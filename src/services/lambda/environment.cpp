@@ -13,6 +13,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "services/lambda/lambda_names.h"
 
 namespace nimbus::lambda {
 namespace asio = boost::asio;
@@ -41,16 +42,6 @@ std::string date_path(int64_t ms) {  // "2024/01/31"
   gmtime_r(&seconds, &tm);
   char out[48];
   std::snprintf(out, sizeof out, "%04d/%02d/%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return out;
-}
-
-std::string iso_ms(int64_t ms) {  // "2024-01-31T12:34:56.789Z"
-  std::time_t seconds = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char out[80];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return out;
 }
 
@@ -232,7 +223,7 @@ asio::awaitable<InvocationResult> Environment::invoke(Invocation invocation) {
                                     "RequestId: " + request_id + " Error: Task timed out after " + seconds + " seconds");
     result.function_error = "Unhandled";
     result.environment_lost = true;
-    log(iso_ms(clock_.wall_ms()) + " " + request_id + " Task timed out after " + seconds + " seconds");
+    log(iso8601_ms(clock_.wall_ms()) + " " + request_id + " Task timed out after " + seconds + " seconds");
     shut_down();
     duration_ms = spec_.timeout_seconds * 1000.0;
   }

@@ -74,6 +74,16 @@ void check_runtime(const std::string& runtime) {
                                   "provided.al2, ruby3.3, ruby3.4, java8.al2, ruby3.2, python3.9] or be a valid ARN");
 }
 
+// An update naming a RevisionId applies only to that revision (optimistic locking).
+void check_revision(const Json& input, const Json& config) {
+  std::string revision = input.value("RevisionId", "");
+  if (!revision.empty() && revision != config.value("RevisionId", "")) {
+    throw errors::precondition_failed(
+        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to "
+        "retrieve the latest Revision Id");
+  }
+}
+
 awaitable<CodePackage> unpack_job(std::filesystem::path dir, std::string zip) {
   co_return store_code_package(dir, zip);
 }
@@ -265,12 +275,7 @@ awaitable<Json> LambdaService::get_function_configuration(RequestContext& contex
 
 awaitable<Json> LambdaService::update_function_code(RequestContext& context, Json& input) {
   auto resolved = resolve(context, input["FunctionName"].get<std::string>(), "");
-  std::string revision = input.value("RevisionId", "");
-  if (!revision.empty() && revision != resolved.config.value("RevisionId", "")) {
-    throw errors::precondition_failed(
-        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to "
-        "retrieve the latest Revision Id");
-  }
+  check_revision(input, resolved.config);
   Json code = co_await store_code(context, input);
   if (input.value("DryRun", false)) {
     Json answer = resolved.config;
@@ -314,12 +319,7 @@ awaitable<Json> LambdaService::update_function_code(RequestContext& context, Jso
 
 awaitable<Json> LambdaService::update_function_configuration(RequestContext& context, Json& input) {
   auto resolved = resolve(context, input["FunctionName"].get<std::string>(), "");
-  std::string revision = input.value("RevisionId", "");
-  if (!revision.empty() && revision != resolved.config.value("RevisionId", "")) {
-    throw errors::precondition_failed(
-        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to "
-        "retrieve the latest Revision Id");
-  }
+  check_revision(input, resolved.config);
   auto updated = functions_.update(resolved.key, [&](std::optional<Json>& record) {
     if (!record) throw errors::function_not_found(resolved.config["FunctionArn"].get<std::string>());
     Json& latest = (*record)["latest"];

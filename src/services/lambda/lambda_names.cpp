@@ -72,15 +72,23 @@ std::string layer_arn(std::string_view region, std::string_view account, std::st
   return "arn:aws:lambda:" + std::string(region) + ":" + std::string(account) + ":layer:" + std::string(name);
 }
 
-std::string lambda_timestamp(int64_t epoch_ms) {
+namespace {
+
+std::string format_ms(int64_t epoch_ms, const char* zone) {
   std::time_t seconds = epoch_ms / 1000;
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char out[80];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000));
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000), zone);
   return out;
 }
+
+}  // namespace
+
+std::string lambda_timestamp(int64_t epoch_ms) { return format_ms(epoch_ms, "+0000"); }
+
+std::string iso8601_ms(int64_t epoch_ms) { return format_ms(epoch_ms, "Z"); }
 
 void check_function_name(std::string_view name) {
   static const std::regex pattern(R"(^[a-zA-Z0-9-_]{1,64}$)");

@@ -24,6 +24,8 @@ std::string layer_arn(std::string_view region, std::string_view account, std::st
 
 // "2024-01-31T12:34:56.789+0000", as Lambda writes LastModified.
 std::string lambda_timestamp(int64_t epoch_ms);
+// "2024-01-31T12:34:56.789Z", as Lambda writes log lines and invocation records.
+std::string iso8601_ms(int64_t epoch_ms);
 
 // Validates a function name as CreateFunction requires (1-64 of [a-zA-Z0-9-_]).
 void check_function_name(std::string_view name);
