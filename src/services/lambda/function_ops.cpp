@@ -8,6 +8,7 @@
 
 #include "core/ids.h"
 #include "services/lambda/code_package.h"
+#include "services/lambda/control_common.h"
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_names.h"
 #include "services/lambda/lambda_service.h"
@@ -43,15 +44,6 @@ void check_range(const Json& input, const char* member, const char* wire, int mi
 // What GetFunction/ListFunctions show of a configuration: its stored form without internals.
 Json shown(const Json& config) { return config; }
 
-// "arn:aws:lambda:r:a:function:name[:qualifier]" -> "arn:aws:lambda:r:a:function:name"
-std::string unqualified_arn(const std::string& arn) {
-  size_t colons = 0;
-  for (size_t i = 0; i < arn.size(); ++i) {
-    if (arn[i] == ':' && ++colons == 7) return arn.substr(0, i);
-  }
-  return arn;
-}
-
 // Runtimes Lambda accepts for new functions today, and those it has retired.
 void check_runtime(const std::string& runtime) {
   static const std::set<std::string, std::less<>> current = {
@@ -78,9 +70,7 @@ void check_runtime(const std::string& runtime) {
 void check_revision(const Json& input, const Json& config) {
   std::string revision = input.value("RevisionId", "");
   if (!revision.empty() && revision != config.value("RevisionId", "")) {
-    throw errors::precondition_failed(
-        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to "
-        "retrieve the latest Revision Id");
+    throw control::revision_mismatch();
   }
 }
 
@@ -309,7 +299,7 @@ awaitable<Json> LambdaService::update_function_code(RequestContext& context, Jso
   auto pending = updated.first;
   auto stored = std::move(updated.second);
   co_await pending->wait();
-  pool_.retire(unqualified_arn(resolved.config["FunctionArn"].get<std::string>()));
+  pool_.retire(control::unqualified(resolved.config["FunctionArn"].get<std::string>()));
   Json answer = published.empty() ? (*stored)["latest"] : (*stored)["versions"][published];
   answer["LastUpdateStatus"] = "InProgress";
   answer["LastUpdateStatusReason"] = "The function is being created.";
@@ -330,7 +320,7 @@ awaitable<Json> LambdaService::update_function_configuration(RequestContext& con
   auto pending = updated.first;
   auto stored = std::move(updated.second);
   co_await pending->wait();
-  pool_.retire(unqualified_arn(resolved.config["FunctionArn"].get<std::string>()));
+  pool_.retire(control::unqualified(resolved.config["FunctionArn"].get<std::string>()));
   Json answer = (*stored)["latest"];
   answer["LastUpdateStatus"] = "InProgress";
   answer["LastUpdateStatusReason"] = "The function is being created.";
@@ -364,7 +354,7 @@ awaitable<Json> LambdaService::delete_function(RequestContext& context, Json& in
   auto pending = updated.first;
   auto stored = std::move(updated.second);
   co_await pending->wait();
-  pool_.retire(unqualified_arn(resolved.config["FunctionArn"].get<std::string>()));
+  pool_.retire(control::unqualified(resolved.config["FunctionArn"].get<std::string>()));
   co_return Json::object();
 }
 

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "services/lambda/async_destinations.h"
 #include "services/lambda/code_package.h"
+#include "services/lambda/control_common.h"
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_names.h"
 #include "services/lambda/lambda_service.h"
@@ -35,14 +36,6 @@ std::string trace_id() {
                 static_cast<unsigned long>(std::time(nullptr)), static_cast<unsigned>(random()),
                 static_cast<unsigned long>(random()), static_cast<unsigned long>(random()));
   return out;
-}
-
-std::string unqualified(const std::string& arn) {
-  size_t colons = 0;
-  for (size_t i = 0; i < arn.size(); ++i) {
-    if (arn[i] == ':' && ++colons == 7) return arn.substr(0, i);
-  }
-  return arn;
 }
 
 }  // namespace
@@ -171,7 +164,7 @@ awaitable<LambdaService::RunOutcome> LambdaService::run(const RequestContext& co
                                                         std::string payload, std::string client_context) {
   if (!endpoints_) throw errors::service_error("nimbus cannot run functions in this process");
   std::string arn = target.config["FunctionArn"].get<std::string>();
-  std::string function = unqualified(arn);
+  std::string function = control::unqualified(arn);
   std::string key = arn + "@" + target.version + "#" + target.config.value("RevisionId", "");
   int reserved = target.record.contains("concurrency") && target.record["concurrency"].is_number()
                      ? target.record["concurrency"].get<int>()
@@ -217,7 +210,7 @@ std::shared_ptr<Environment> LambdaService::start_environment(const RequestConte
   const Json& config = target.config;
   EnvironmentSpec spec;
   spec.function_name = config["FunctionName"].get<std::string>();
-  spec.function_arn = unqualified(config["FunctionArn"].get<std::string>());
+  spec.function_arn = control::unqualified(config["FunctionArn"].get<std::string>());
   spec.version = target.version;
   spec.runtime = config.value("Runtime", "");
   spec.handler = config.value("Handler", "");
