@@ -226,6 +226,20 @@ awaitable<Json> LambdaService::delete_layer_version(RequestContext& context, Jso
   co_return Json::object();
 }
 
+namespace {
+
+// A layer policy change naming a RevisionId applies only to that revision of the policy.
+void check_policy_revision(const Json& input, const Json& version) {
+  std::string wanted = input.value("RevisionId", "");
+  if (!wanted.empty() && wanted != version.value("policy_revision", "")) {
+    throw errors::precondition_failed(
+        "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve "
+        "the latest Revision Id");
+  }
+}
+
+}  // namespace
+
 awaitable<Json> LambdaService::add_layer_version_permission(RequestContext& context, Json& input) {
   auto ref = layer_name_ref(context, input["LayerName"].get<std::string>());
   std::string number = std::to_string(input["VersionNumber"].get<int64_t>());
@@ -268,12 +282,7 @@ awaitable<Json> LambdaService::add_layer_version_permission(RequestContext& cont
       throw errors::resource_not_found("Layer version " + version_arn + " does not exist.");
     }
     Json& version = (*record)["versions"][number];
-    std::string wanted = input.value("RevisionId", "");
-    if (!wanted.empty() && wanted != version.value("policy_revision", "")) {
-      throw errors::precondition_failed(
-          "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve "
-          "the latest Revision Id");
-    }
+    check_policy_revision(input, version);
     if (!version["policy"].is_array()) version["policy"] = Json::array();
     for (const auto& existing : version["policy"]) {
       if (Json::parse(existing.get<std::string>()).value("Sid", "") == sid) {
@@ -299,12 +308,7 @@ awaitable<Json> LambdaService::remove_layer_version_permission(RequestContext& c
       throw errors::resource_not_found("Layer version " + version_arn + " does not exist.");
     }
     Json& version = (*record)["versions"][number];
-    std::string wanted = input.value("RevisionId", "");
-    if (!wanted.empty() && wanted != version.value("policy_revision", "")) {
-      throw errors::precondition_failed(
-          "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve "
-          "the latest Revision Id");
-    }
+    check_policy_revision(input, version);
     Json statements = version.value("policy", Json::array());
     auto found = std::find_if(statements.begin(), statements.end(), [&](const Json& text) {
       return Json::parse(text.get<std::string>()).value("Sid", "") == sid;
