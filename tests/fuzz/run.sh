@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (protocol decoders, Lambda's parsers and code packages, Logs filter
-# patterns) with clang + libFuzzer/ASan/UBSan into build-fuzz/ and runs each for SECONDS
+# patterns, EventBridge event patterns) with clang + libFuzzer/ASan/UBSan into build-fuzz/ and runs each for SECONDS
 # (default 30). Exits non-zero as soon as a target finds a crash.
 set -euo pipefail
 seconds="${1:-30}"
@@ -10,8 +10,8 @@ CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebI
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   >/dev/null
 ninja -C "$build" -j2 query_fuzzer json_fuzzer rest_xml_fuzzer lambda_fuzzer logs_filter_fuzzer \
-  events_transform_fuzzer schedule_fuzzer
-for target in query json rest_xml lambda logs_filter events_transform schedule; do
+  events_transform_fuzzer event_pattern_fuzzer schedule_fuzzer
+for target in query json rest_xml lambda logs_filter events_transform event_pattern schedule; do
   corpus="$build/fuzz-corpus/$target"
   mkdir -p "$corpus" "$build/fuzz-artifacts/$target"
   echo "== ${target}_fuzzer for ${seconds}s"
