@@ -40,7 +40,7 @@ using asio::use_awaitable;
 extern char** environ;
 
 struct Options {
-  std::string mode = "send";  // send | batch | recv | get | soak | startup
+  std::string mode = "send";  // send | batch | recv | get | events | soak | startup
   std::string host = "127.0.0.1";
   int port = 4566;
   int connections = 32;
@@ -61,7 +61,7 @@ struct Options {
 [[noreturn]] void usage(const char* msg) {
   std::fprintf(stderr, "sqs_load: %s\n", msg);
   std::fprintf(stderr,
-               "usage: sqs_load --mode send|batch|recv|get|soak|startup [--host 127.0.0.1] [--port N]\n"
+               "usage: sqs_load --mode send|batch|recv|get|events|soak|startup [--host 127.0.0.1] [--port N]\n"
                "  [--connections 32] [--duration S] [--rate R] [--queue NAME] [--body-size B]\n"
                "  [--prefill N] [--messages N] [--max-seconds S] [--backlog N] [--pid PID] [--path /p] [--runs N] [-- cmd…]\n");
   std::exit(2);
@@ -140,18 +140,20 @@ struct Conn {
 
   // One request/response; reconnects first if the last exchange closed or broke the connection.
   awaitable<http::response<http::string_body>> request(http::verb verb, const std::string& target,
-                                                       std::string body, const char* amz_target) {
+                                                       std::string body, const char* amz_target,
+                                                       const char* service = "sqs") {
     if (!connected) co_await connect();
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, host_header);
     req.keep_alive(true);
     if (amz_target) {
-      req.set(http::field::content_type, "application/x-amz-json-1.0");
+      bool sqs = std::string_view(service) == "sqs";
+      req.set(http::field::content_type, sqs ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1");
       req.set("X-Amz-Target", amz_target);
       req.set("X-Amz-Date", "20250101T000000Z");
       req.set(http::field::authorization,
-              "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/sqs/aws4_request, "
-              "SignedHeaders=host;x-amz-date;x-amz-target, Signature=00");
+              std::string("AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/") + service +
+                  "/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00");
       req.body() = std::move(body);
       req.prepare_payload();
     }
@@ -179,6 +181,23 @@ struct Conn {
     co_return nlohmann::json::parse(res.body(), nullptr, false);
   }
 };
+
+// EventBridge PutEvents (awsJson 1.1) with 10 entries; counts the accepted ones.
+awaitable<long> put_events(Conn& c, const std::string& body, long& seq, std::string& err) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (int i = 0; i < 10; ++i) {
+    nlohmann::json detail = {{"seq", seq++}, {"pad", body}};
+    entries.push_back({{"Source", "bench"}, {"DetailType", "BenchEvent"}, {"Detail", detail.dump()}});
+  }
+  nlohmann::json input = {{"Entries", entries}};
+  auto res = co_await c.request(http::verb::post, "/", input.dump(), "AWSEvents.PutEvents", "events");
+  auto out = nlohmann::json::parse(res.body(), nullptr, false);
+  if (res.result_int() != 200 || !out.is_object() || out.value("FailedEntryCount", 1) != 0) {
+    err = res.body().substr(0, 300);
+    co_return -1;
+  }
+  co_return 10;
+}
 
 struct Stats {
   std::vector<uint32_t> latencies_us;
@@ -211,6 +230,7 @@ awaitable<long> one_unit(Conn& c, const std::string& mode, const std::string& qu
     if (res.result_int() != 200) { err = "GET " + std::to_string(res.result_int()); co_return -1; }
     co_return 1;
   }
+  if (mode == "events") co_return co_await put_events(c, body, seq, err);
   if (mode == "send") {
     nlohmann::json input = {{"QueueUrl", queue_url}, {"MessageBody", body}};
     auto out = co_await c.sqs("SendMessage", input, &ok);
@@ -343,7 +363,7 @@ double percentile(std::vector<uint32_t>& v, double p) {
 }
 
 int run_load(const Options& o) {
-  std::string queue_url = o.mode == "get" ? "" : create_queue(o, o.queue);
+  std::string queue_url = o.mode == "get" || o.mode == "events" ? "" : create_queue(o, o.queue);
   std::vector<Stats> stats(o.connections);
   std::atomic<bool> stop{false};
   if (o.mode == "recv" && o.prefill > 0) {

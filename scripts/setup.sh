@@ -10,7 +10,7 @@ packages=(
   libsnappy-dev liblz4-dev libzstd-dev libbz2-dev zlib1g-dev libmimalloc-dev
   libpugixml-dev libssl-dev libgtest-dev googletest
   clang libclang-rt-14-dev
-  python3 python3-boto3 python3-pytest python3-requests awscli
+  python3 python3-boto3 python3-pytest python3-pytest-xdist python3-requests awscli
   nginx-light wrk curl procps
   bubblewrap libzip-dev zip
 )

@@ -24,7 +24,8 @@ import re
 import sys
 
 API_VERSIONS = {"sqs": "2012-11-05", "s3": "2006-03-01", "sts": "2011-06-15", "lambda": "2015-03-31",
-                "logs": "2014-03-28"}
+                "logs": "2014-03-28", "events": "2015-10-07", "scheduler": "2021-06-30",
+                "schemas": "2019-12-02"}
 
 # rest-xml output root element names: the Smithy @xmlName of these output structures is dropped
 # by both JSON models, so the names AWS puts on the wire are listed here.

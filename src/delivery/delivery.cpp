@@ -20,9 +20,11 @@ std::string encode_delivery(const Delivery& delivery, int64_t created_ms) {
                   {{"max_attempts", delivery.retry.max_attempts},
                    {"max_age_ms", delivery.retry.max_age_ms},
                    {"first_delay_ms", delivery.retry.first_delay_ms},
-                   {"max_delay_ms", delivery.retry.max_delay_ms}}},
+                   {"max_delay_ms", delivery.retry.max_delay_ms},
+                   {"retry_missing", delivery.retry.retry_missing}}},
                  {"dead_letter", delivery.dead_letter},
                  {"created_ms", created_ms}};
+  if (!delivery.source_context.is_null()) record["source_context"] = delivery.source_context;
   return record.dump();
 }
 
@@ -43,11 +45,13 @@ std::optional<std::pair<Delivery, int64_t>> decode_delivery(std::string_view tex
     delivery.target.region = target.at("region").get<std::string>();
     delivery.target.input = target.value("input", Json::object());
     delivery.dead_letter = record.value("dead_letter", false);
+    if (auto it = record.find("source_context"); it != record.end()) delivery.source_context = *it;
     const auto& retry = record.at("retry");
     delivery.retry.max_attempts = retry.value("max_attempts", 0);
     delivery.retry.max_age_ms = retry.value("max_age_ms", delivery.retry.max_age_ms);
     delivery.retry.first_delay_ms = retry.value("first_delay_ms", delivery.retry.first_delay_ms);
     delivery.retry.max_delay_ms = retry.value("max_delay_ms", delivery.retry.max_delay_ms);
+    delivery.retry.retry_missing = retry.value("retry_missing", true);
     return std::pair{std::move(delivery), record.value("created_ms", int64_t{0})};
   } catch (const Json::exception&) {
     return std::nullopt;

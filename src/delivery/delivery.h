@@ -27,6 +27,9 @@ struct RetryPolicy {
   int64_t max_age_ms = 24LL * 3600 * 1000;
   int64_t first_delay_ms = 100;
   int64_t max_delay_ms = 60'000;
+  // Whether a destination or permission that is missing now is waited for (S3, Lambda), or the
+  // delivery is given up at once (EventBridge sends such events straight to the target's DLQ).
+  bool retry_missing = true;
 };
 
 struct Delivery {
@@ -45,6 +48,9 @@ struct Delivery {
   RetryPolicy retry;
   // Made in place of another that was given up: when it fails too, it is dropped.
   bool dead_letter = false;
+  // What the source needs back if the delivery is given up (EventBridge: the rule, target and
+  // dead-letter queue), stored with it and handed to the source's dead-letter handler.
+  Json source_context;
 };
 
 // Where a delivery that could not be made went, and why (GET /_nimbus/deliveries).

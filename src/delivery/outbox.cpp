@@ -253,7 +253,7 @@ asio::awaitable<void> Outbox::attempt(std::string lane, uint64_t sequence, Targe
     co_await invoke_(target, context);
   } catch (const AwsError& error) {
     failure = Failure{error.code, error.message, 0};
-    retryable = worth_retrying(error);
+    retryable = worth_retrying(error, delivery.retry.retry_missing);
   } catch (const std::exception& error) {
     failure = Failure{"InternalFailure", error.what(), 0};
   }

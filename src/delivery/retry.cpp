@@ -14,17 +14,20 @@ int64_t retry_delay_ms(const RetryPolicy& policy, int failures, double unit_rand
   return half + static_cast<int64_t>(static_cast<double>(delay - half) * std::clamp(unit_random, 0.0, 1.0));
 }
 
-bool worth_retrying(const AwsError& error) {
+bool worth_retrying(const AwsError& error, bool retry_missing) {
   if (error.code == "NotImplemented") return false;  // a service nimbus does not serve
   if (error.http_status >= 500 || error.http_status == 429) return true;
-  static constexpr std::array<std::string_view, 8> kTransient = {
-      "NonExistent", "DoesNotExist", "NotFound", "Throttl", "TooManyRequests", "AccessDenied", "KMS",
-      "RequestLimitExceeded"};
+  static constexpr std::array<std::string_view, 4> kBusy = {"Throttl", "TooManyRequests", "KMS",
+                                                            "RequestLimitExceeded"};
+  static constexpr std::array<std::string_view, 4> kMissing = {"NonExistent", "DoesNotExist", "NotFound",
+                                                               "AccessDenied"};
   std::string_view code = error.wire_query_code();
   std::string_view other = error.code;
-  return std::any_of(kTransient.begin(), kTransient.end(), [&](std::string_view word) {
+  auto named = [&](std::string_view word) {
     return code.find(word) != std::string_view::npos || other.find(word) != std::string_view::npos;
-  });
+  };
+  return std::any_of(kBusy.begin(), kBusy.end(), named) ||
+         (retry_missing && std::any_of(kMissing.begin(), kMissing.end(), named));
 }
 
 }  // namespace nimbus::delivery

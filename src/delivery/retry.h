@@ -14,8 +14,8 @@ namespace nimbus::delivery {
 int64_t retry_delay_ms(const RetryPolicy& policy, int failures, double unit_random);
 
 // Errors that can go away without the delivery changing: the destination's faults (5xx),
-// throttling, and a destination or permission that is missing now but may be created (a queue
-// deleted and made again). Other client errors (a malformed input) never will.
-bool worth_retrying(const AwsError& error);
+// throttling, and (with `retry_missing`) a destination or permission that is missing now but may
+// be created (a queue deleted and made again). Other client errors (a malformed input) never will.
+bool worth_retrying(const AwsError& error, bool retry_missing = true);
 
 }  // namespace nimbus::delivery

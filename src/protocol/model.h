@@ -107,5 +107,8 @@ const ServiceModel& s3_model();
 const ServiceModel& sts_model();
 const ServiceModel& lambda_model();
 const ServiceModel& logs_model();
+const ServiceModel& events_model();
+const ServiceModel& scheduler_model();
+const ServiceModel& schemas_model();
 
 }  // namespace nimbus::model

@@ -1,5 +1,6 @@
 #include "services/registry.h"
 
+#include "services/events/events_service.h"
 #include "services/lambda/function_url_service.h"
 #include "services/lambda/lambda_service.h"
 #include "services/logs/logs_service.h"
@@ -25,6 +26,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   auto function_urls = lambda::make_function_url_service(*lambda);
   services_.push_back(std::move(lambda));
   services_.push_back(std::move(function_urls));
+  services_.push_back(events::make_events_service({store, clock, *outbox_, call_service}));
 }
 
 Service* ServiceRegistry::find(std::string_view name) const {
@@ -55,7 +57,7 @@ void ServiceRegistry::stop() {
 
 std::vector<const model::ServiceModel*> known_models() {
   return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model(),
-          &model::lambda_model()};
+          &model::lambda_model(), &model::events_model()};
 }
 
 }  // namespace nimbus

@@ -18,7 +18,13 @@ status=0
 
 echo "== pytest (boto3 query protocol + AWS CLI) against $NIMBUS_BIN: every folder of tests/integration"
 # shellcheck disable=SC2086
-"$PYTHON" -m pytest tests/integration -p no:cacheprovider ${PYTEST_ARGS:-}
+# pytest-xdist (Debian's python3-pytest-xdist): the suites mostly wait on clients and servers, so
+# NIMBUS_TEST_WORKERS processes (default 3) share the 2 cores; each file stays on one worker.
+parallel=()
+if "$PYTHON" -c "import xdist" 2>/dev/null && [[ "${NIMBUS_TEST_WORKERS:-3}" != 1 ]]; then
+  parallel=(-n "${NIMBUS_TEST_WORKERS:-3}" --dist loadfile)
+fi
+"$PYTHON" -m pytest tests/integration -p no:cacheprovider "${parallel[@]}" ${PYTEST_ARGS:-}
 rc=$?
 if [[ $rc -eq 5 ]]; then
   echo "run.sh: pytest collected no tests — counted as a failure" >&2

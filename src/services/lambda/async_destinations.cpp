@@ -4,29 +4,12 @@
 #include <ctime>
 #include <vector>
 
+#include "core/arn.h"
 #include "services/lambda/lambda_names.h"
 
 namespace nimbus::lambda {
 
 namespace {
-
-struct Arn {
-  std::string service, region, account, resource;
-};
-
-std::optional<Arn> parse(const std::string& text) {
-  // arn:aws:<service>:<region>:<account>:<resource...>
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    auto colon = text.find(':', start);
-    if (colon == std::string::npos) return std::nullopt;
-    parts.push_back(text.substr(start, colon - start));
-    start = colon + 1;
-  }
-  if (parts[0] != "arn") return std::nullopt;
-  return Arn{parts[2], parts[3], parts[4], text.substr(start)};
-}
 
 Json parsed_or_text(const std::string& text) {
   auto value = Json::parse(text, nullptr, false);
@@ -53,7 +36,7 @@ Json invocation_record(const AsyncOutcome& outcome) {
 }
 
 std::optional<delivery::Target> destination_target(const std::string& arn, const Json& record, bool success) {
-  auto parsed = parse(arn);
+  auto parsed = parse_arn(arn);
   if (!parsed) return std::nullopt;
   delivery::Target target{.account = parsed->account, .region = parsed->region};
   if (parsed->service == "sqs") {
@@ -86,7 +69,7 @@ std::optional<delivery::Target> destination_target(const std::string& arn, const
 
 std::optional<delivery::Target> dead_letter_target(const std::string& arn, const AsyncOutcome& outcome,
                                                    const std::string& error_message) {
-  auto parsed = parse(arn);
+  auto parsed = parse_arn(arn);
   if (!parsed) return std::nullopt;
   Json attributes = {{"RequestID", {{"DataType", "String"}, {"StringValue", outcome.request_id}}},
                      {"ErrorCode", {{"DataType", "Number"}, {"StringValue", "200"}}},

@@ -86,10 +86,10 @@ LambdaService::LambdaService(LambdaDependencies deps)
       call_service_(std::move(deps.call_service)),
       endpoints_(deps.endpoints),
       credentials_(deps.credentials),
-      functions_(deps.store, "fn"),
-      mappings_(deps.store, "esm"),
+      functions_(deps.store, std::string(kLambdaSpace), "fn"),
+      mappings_(deps.store, std::string(kLambdaSpace), "esm"),
       poller_(std::make_unique<EsmPoller>(*this, mappings_)),
-      layers_(deps.store, "layer"),
+      layers_(deps.store, std::string(kLambdaSpace), "layer"),
       pool_(EnvironmentPool::Limits{}) {}
 
 LambdaService::~LambdaService() {

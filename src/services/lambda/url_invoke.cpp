@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_service.h"
+#include "services/lambda/url_cors.h"
 
 namespace nimbus::lambda {
 namespace http = boost::beast::http;
@@ -83,6 +84,17 @@ awaitable<Reply> LambdaService::serve_function_url(HttpRequest& head, BodyReader
   auto resolved = resolve(as_owner, function_name, qualifier, true);
   Json url_config = resolved.record["url_configs"][found->second];
   bool iam = url_config.value("AuthType", "NONE") == "AWS_IAM";
+  Json cors = url_config.value("Cors", Json::object());
+  std::string origin(head["Origin"]);
+  if (is_preflight(head.method_string(), origin, head["Access-Control-Request-Method"])) {
+    Reply preflight;
+    preflight.message = HttpResponse{http::status::ok, version};
+    for (const auto& [name, value] :
+         preflight_headers(cors, origin, head["Access-Control-Request-Method"], head["Access-Control-Request-Headers"])) {
+      preflight.message.set(name, value);
+    }
+    co_return preflight;
+  }
   if (iam && context.access_key_id.empty()) {
     co_return plain_reply(http::status::forbidden, R"({"Message":"Forbidden"})", version);
   }
@@ -215,6 +227,7 @@ awaitable<Reply> LambdaService::serve_function_url(HttpRequest& head, BodyReader
     reply.message.set(http::field::content_type, "application/json");
     reply.message.body() = answer.is_discarded() ? outcome.payload : answer.dump();
   }
+  for (const auto& [name, value] : response_cors_headers(cors, origin)) reply.message.set(name, value);
   co_return reply;
 }
 

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "async/worker_exit.h"
 #include "services/logs/logs_errors.h"
 #include "services/logs/logs_rules.h"
 #include "storage/key_codec.h"
@@ -59,7 +60,7 @@ LogsService::LogsService(storage::Store& store, Clock& clock)
 LogsService::~LogsService() {
   stop();
   // Give a suspended worker the chance to observe the stop before `this` goes away.
-  for (int i = 0; i < 200 && worker_running_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  async::wait_for_worker_exit(worker_running_, executor_);
 }
 
 const model::ServiceModel& LogsService::model() const { return model::logs_model(); }
@@ -78,6 +79,7 @@ awaitable<Json> LogsService::invoke(std::string_view operation, RequestContext& 
 void LogsService::start(boost::asio::any_io_executor executor) {
   if (started_) return;
   started_ = true;
+  executor_ = executor;
   stopping_ = false;
   state_->load(store_);
   state_->sweep_requested = true;  // drop what expired while nimbus was down

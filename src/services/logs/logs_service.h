@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -81,6 +82,7 @@ class LogsService final : public Service {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> worker_running_{false};
   bool started_ = false;
+  std::optional<boost::asio::any_io_executor> executor_;  // the worker's, once started
   // Counters for health().
   std::atomic<int64_t> events_put_{0};
   std::atomic<int64_t> events_rejected_{0};

@@ -6,9 +6,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
-#include <thread>
 #include <vector>
 
+#include "async/worker_exit.h"
 #include "core/ids.h"
 #include "core/log.h"
 #include "services/s3/lifecycle.h"
@@ -31,11 +31,12 @@ LifecycleWorker::LifecycleWorker(S3Environment& environment, ObjectAccess& objec
 
 LifecycleWorker::~LifecycleWorker() {
   stop();
-  for (int i = 0; i < 200 && running_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  async::wait_for_worker_exit(running_, executor_);
 }
 
 void LifecycleWorker::start(boost::asio::any_io_executor executor) {
   if (running_.exchange(true)) return;
+  executor_ = executor;
   stopping_ = false;
   {
     std::lock_guard lock(mutex_);

@@ -40,6 +40,7 @@ class LifecycleWorker {
   std::shared_ptr<std::atomic<bool>> advanced_ = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};
+  std::optional<boost::asio::any_io_executor> executor_;  // the loop's, once started
 };
 
 }  // namespace nimbus::s3

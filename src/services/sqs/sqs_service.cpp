@@ -2,9 +2,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <chrono>
-#include <thread>
 
+#include "async/worker_exit.h"
 #include "services/sqs/input.h"
 #include "services/sqs/persistence.h"
 #include "services/sqs/queue_attributes.h"
@@ -62,9 +61,7 @@ SqsService::SqsService(storage::Store& store, Clock& clock, SqsLimits limits)
 SqsService::~SqsService() {
   stop();
   // Give a suspended worker the chance to observe the stop before `this` goes away.
-  for (int i = 0; i < 200 && worker_running_.load(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  async::wait_for_worker_exit(worker_running_, executor_);
 }
 
 const model::ServiceModel& SqsService::model() const { return model::sqs_model(); }
@@ -86,6 +83,7 @@ awaitable<Json> SqsService::invoke(std::string_view operation, RequestContext& c
 void SqsService::start(boost::asio::any_io_executor executor) {
   if (started_) return;
   started_ = true;
+  executor_ = executor;
   state_->stopping = false;
   state_->clear();
   state_->load(store_);

@@ -104,6 +104,7 @@ class SqsService final : public Service {
   std::shared_ptr<SqsState> state_;
   bool started_ = false;
   std::atomic<bool> worker_running_{false};
+  std::optional<boost::asio::any_io_executor> executor_;  // the worker's, once started
 };
 
 }  // namespace nimbus::sqs

@@ -92,3 +92,33 @@ def test_an_aws_iam_url_refuses_unsigned_requests_and_serves_signed_ones(lam, ni
     assert signed.status_code == 201
     iam = signed.json()["requestContext"]["authorizer"]["iam"]
     assert iam["accessKey"] == "test" and iam["accountId"] == "000000000000"
+
+
+def test_cors_preflights_are_answered_from_the_url_config_and_responses_carry_its_headers(lam, nimbus):
+    name = unique("cors")
+    create_function(lam, name, {"index.mjs": ECHO})
+    config = lam.create_function_url_config(FunctionName=name, AuthType="AWS_IAM", Cors={
+        "AllowOrigins": ["https://app.example.com"], "AllowMethods": ["GET", "POST"],
+        "AllowHeaders": ["content-type", "x-token"], "ExposeHeaders": ["x-echo"], "MaxAge": 300,
+        "AllowCredentials": True})
+    host = url_host(config, nimbus.port)
+    # An unsigned preflight is answered by Lambda itself, even for an AWS_IAM URL.
+    preflight = requests.options(f"{nimbus.endpoint}/orders", timeout=30, headers={
+        "Host": host, "Origin": "https://app.example.com", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET,POST"
+    assert preflight.headers["Access-Control-Allow-Headers"] == "content-type,x-token"
+    assert preflight.headers["Access-Control-Max-Age"] == "300"
+    assert preflight.headers["Access-Control-Allow-Credentials"] == "true"
+    refused = requests.options(f"{nimbus.endpoint}/orders", timeout=30, headers={
+        "Host": host, "Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    lam.update_function_url_config(FunctionName=name, AuthType="NONE",
+                                   Cors={"AllowOrigins": ["*"], "ExposeHeaders": ["x-echo"]})
+    response = requests.get(f"{nimbus.endpoint}/x", timeout=30,
+                            headers={"Host": host, "Origin": "https://app.example.com"})
+    assert response.status_code == 201
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Expose-Headers"] == "x-echo"

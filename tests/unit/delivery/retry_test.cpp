@@ -39,5 +39,12 @@ TEST(WorthRetrying, MalformedInputAndUnservedServicesAreNot) {
   EXPECT_FALSE(worth_retrying(AwsError(501, "NotImplemented", "")));
 }
 
+TEST(RetryTest, MissingDestinationsAndPermissionsAreGivenUpAtOnceWhenThePolicySaysSo) {
+  EXPECT_FALSE(worth_retrying(AwsError(400, "QueueDoesNotExist", "", "AWS.SimpleQueueService.NonExistentQueue"), false));
+  EXPECT_FALSE(worth_retrying(AwsError(403, "AccessDeniedException", ""), false));
+  EXPECT_TRUE(worth_retrying(AwsError(400, "ThrottlingException", ""), false));
+  EXPECT_TRUE(worth_retrying(AwsError::internal(), false));
+}
+
 }  // namespace
 }  // namespace nimbus::delivery
