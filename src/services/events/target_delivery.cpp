@@ -41,6 +41,11 @@ std::optional<delivery::Target> destination(const Arn& arn, const std::string& t
     call.operation = std::string(kDeliverToLogGroup);
     call.account = arn.account;
     call.input = {{"LogGroupArn", target_arn}, {"Message", body}, {"EventId", event.value("id", "")}};
+  } else if (arn.service == "schemas") {
+    // A schema discoverer's managed rule: the schemas service infers the event's schema.
+    call.service = "schemas";
+    call.operation = "_DiscoverEvent";
+    call.input = {{"DiscovererArn", target_arn}, {"Event", body}};
   } else if (arn.service == "sns") {
     call.service = "sns";
     call.operation = "Publish";

@@ -3,7 +3,8 @@
 // (event, target), calling the target's service as a client would — SQS SendMessage (FIFO:
 // the target's MessageGroupId, the event id as deduplication id), Lambda Invoke (Event),
 // EventBridge PutEvents (another bus, same or other account/region), CloudWatch Logs (through
-// the internal _DeliverToLogGroup, which creates the stream and puts the event), SNS Publish.
+// the internal _DeliverToLogGroup, which creates the stream and puts the event), schema
+// discoverers (the schemas service's internal _DiscoverEvent), SNS Publish.
 // Retries follow the target's RetryPolicy (default 185 attempts within 24 hours, exponential
 // backoff with jitter); a missing target or permission is not retried. Given up, the event goes
 // to the target's DeadLetterConfig queue with RULE_ARN, TARGET_ARN, ERROR_CODE and ERROR_MESSAGE.
