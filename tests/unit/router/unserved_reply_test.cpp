@@ -92,14 +92,14 @@ TEST_F(UnservedReplyTest, JsonService) {
 }
 
 TEST_F(UnservedReplyTest, JsonServiceOfVersion11) {
-  auto req = signed_request(http::verb::post, "/", "events");
-  req.set("X-Amz-Target", "AWSEvents.ListEventBuses");
+  auto req = signed_request(http::verb::post, "/", "kinesis");
+  req.set("X-Amz-Target", "Kinesis_20131202.ListStreams");
   req.set(http::field::content_type, "application/x-amz-json-1.1");
   req.body() = "{}";
   auto response = send(std::move(req));
   EXPECT_EQ(response.result_int(), 501);
   EXPECT_EQ(response[http::field::content_type], "application/x-amz-json-1.1");
-  EXPECT_NE(response.body().find("(events)"), std::string::npos) << response.body();
+  EXPECT_NE(response.body().find("(kinesis)"), std::string::npos) << response.body();
 }
 
 TEST_F(UnservedReplyTest, QueryService) {
