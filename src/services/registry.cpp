@@ -6,6 +6,7 @@
 #include "services/logs/logs_service.h"
 #include "services/s3/s3_service.h"
 #include "services/scheduler/scheduler_service.h"
+#include "services/schemas/schemas_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
 
@@ -29,6 +30,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   services_.push_back(std::move(function_urls));
   services_.push_back(events::make_events_service({store, clock, *outbox_, call_service}));
   services_.push_back(scheduler::make_scheduler_service({store, clock, *outbox_}));
+  services_.push_back(schemas::make_schemas_service({store, clock, call_service}));
 }
 
 Service* ServiceRegistry::find(std::string_view name) const {
@@ -59,7 +61,8 @@ void ServiceRegistry::stop() {
 
 std::vector<const model::ServiceModel*> known_models() {
   return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model(),
-          &model::lambda_model(), &model::events_model(), &model::scheduler_model()};
+          &model::lambda_model(), &model::events_model(), &model::scheduler_model(),
+          &model::schemas_model()};
 }
 
 }  // namespace nimbus
