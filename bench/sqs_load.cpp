@@ -539,7 +539,9 @@ int main(int argc, char** argv) {
   try {
     if (o.mode == "startup") return run_startup(o);
     if (o.mode == "soak") return run_soak(o);
-    if (o.mode == "send" || o.mode == "batch" || o.mode == "recv" || o.mode == "get") return run_load(o);
+    if (o.mode == "send" || o.mode == "batch" || o.mode == "recv" || o.mode == "get" || o.mode == "events") {
+      return run_load(o);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sqs_load: %s\n", e.what());
     return 1;
