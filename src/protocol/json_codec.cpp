@@ -112,9 +112,12 @@ Json encode_value(const ServiceModel& service, const ShapeDef& shape, const Json
     }
     case ShapeType::Blob:
       return value.is_string() ? Json(crypto::base64_encode(value.get_ref<const std::string&>())) : value;
-    case ShapeType::Timestamp:
-      return value.is_number() ? wire::format_timestamp(value.get<double>(), timestamp_format, "unixTimestamp")
-                               : value;
+    case ShapeType::Timestamp: {
+      // The member's timestampFormat, else the shape's (the schemas model puts iso8601 on its
+      // timestamp shapes), else the protocol's epoch seconds.
+      auto format = timestamp_format.empty() ? shape.timestamp_format : timestamp_format;
+      return value.is_number() ? wire::format_timestamp(value.get<double>(), format, "unixTimestamp") : value;
+    }
     default:
       return value;
   }

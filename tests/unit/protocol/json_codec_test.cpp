@@ -139,3 +139,17 @@ TEST(JsonError, ReceiverFaultInQueryErrorHeader) {
 
 }  // namespace
 }  // namespace nimbus::protocol
+
+namespace nimbus::protocol {
+namespace {
+
+TEST(JsonEncode, ATimestampShapesOwnFormatAppliesWhenTheMemberHasNone) {
+  // The schemas model declares iso8601 on its timestamp shape (__timestampIso8601), not on members.
+  const auto& schemas = model::schemas_model();
+  HttpResponse response = encode_response(schemas, Wire::RestJson, *schemas.find_operation("DescribeSchema"),
+                                          Json{{"LastModified", 1764547200.0}}, "req-ts", 11, true);
+  EXPECT_EQ(nlohmann::json::parse(response.body())["LastModified"], "2025-12-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace nimbus::protocol
