@@ -24,7 +24,7 @@ __all__ = [
     "s3", "s3_factory", "bucket", "raw", "resolve_localhost", "aws_s3", "make_s3", "new_bucket_name",
     "S3Raw", "xml_error", "xml_find", "xml_findall", "md5_b64", "md5_hex", "etag_of", "multipart_etag",
     "crc32_b64", "crc32c_b64", "sha1_b64", "sha256_b64", "crc64nvme_b64", "random_bytes", "error_code",
-    "http_status", "with_headers", "assert_s3_serving", "MiB", "files_under", "quote_key", "AWS_CLI", "cli_env",
+    "http_status", "with_headers", "assert_s3_serving", "MiB", "files_under", "bytes_under", "quote_key", "AWS_CLI", "cli_env",
 ]
 
 MiB = 1024 * 1024
@@ -233,6 +233,17 @@ def assert_s3_serving(server) -> None:
 
 def files_under(path: Path) -> list[Path]:
     return [p for p in Path(path).rglob("*") if p.is_file()] if Path(path).exists() else []
+
+
+def bytes_under(path: Path) -> int:
+    """Bytes of the files under `path`; a file the server removes while we count counts nothing."""
+    total = 0
+    for file in files_under(path):
+        try:
+            total += file.stat().st_size
+        except FileNotFoundError:
+            pass
+    return total
 
 
 # --- digests computed here, independently of the server --------------------------------------------

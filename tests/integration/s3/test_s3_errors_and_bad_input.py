@@ -208,7 +208,7 @@ def test_disconnect_mid_upload_stores_nothing_and_leaks_no_files(raw, s3, bucket
     sock.close()  # an interrupted overwrite leaves the old object intact
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        stored = sum(f.stat().st_size for f in files_under(nimbus.data_dir / "s3"))
+        stored = bytes_under(nimbus.data_dir / "s3")
         if stored < 2 * MiB:
             break
         time.sleep(0.2)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def stored_bytes(server) -> int:
-    return sum(f.stat().st_size for f in files_under(server.data_dir / "s3"))
+    return bytes_under(server.data_dir / "s3")
 
 
 def test_buckets_objects_versions_config_and_uploads_survive_sigterm_restart(server_factory):
