@@ -230,7 +230,8 @@ std::vector<PathStep> parse_selector(const std::string& selector) {
       std::string inside = selector.substr(pos + 1, close - pos - 1);
       if (inside == "*") {
         path.push_back({PathStep::Kind::AnyIndex, {}, 0});
-      } else if (!inside.empty() && inside.find_first_not_of("0123456789") == std::string::npos) {
+      } else if (!inside.empty() && inside.size() <= 9 && inside.find_first_not_of("0123456789") == std::string::npos) {
+        // At most 9 digits: any index an event can have, and never out of stoull's range.
         path.push_back({PathStep::Kind::Index, {}, static_cast<size_t>(std::stoull(inside))});
       } else {
         throw ParseError("invalid index in selector " + selector);

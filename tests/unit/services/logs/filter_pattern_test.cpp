@@ -93,6 +93,7 @@ TEST(FilterPattern, MalformedPatternsAreParseErrors) {
   EXPECT_THROW(parse("{ ($.a = 1 }"), ParseError);
   EXPECT_THROW(parse("[a, b"), ParseError);
   EXPECT_THROW(parse("\"unterminated"), ParseError);
+  EXPECT_THROW(parse("{ $.items[377777777777777777777777777777].name = 1 }"), ParseError);
 }
 
 TEST(FilterPattern, GlobMatch) {
