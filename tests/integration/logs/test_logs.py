@@ -159,7 +159,7 @@ def test_retention_policy_hides_and_expires_events(logs, nimbus):
     err = error_of(logs.put_retention_policy, logGroupName="g", retentionInDays=2)
     assert err["Code"] == "InvalidParameterException"
     logs.put_retention_policy(logGroupName="g", retentionInDays=1)
-    assert logs.describe_log_groups()["logGroups"][0]["retentionInDays"] == 1
+    assert logs.describe_log_groups(logGroupNamePrefix="g")["logGroups"][0]["retentionInDays"] == 1
     got = logs.get_log_events(logGroupName="g", logStreamName="s")["events"]
     assert [e["message"] for e in got] == ["recent"]
     # The worker deletes what retention expired (the two old events now; the recent one once
@@ -171,7 +171,7 @@ def test_retention_policy_hides_and_expires_events(logs, nimbus):
     assert expired() - before == 3
     assert logs.filter_log_events(logGroupName="g")["events"] == []
     logs.delete_retention_policy(logGroupName="g")
-    assert "retentionInDays" not in logs.describe_log_groups()["logGroups"][0]
+    assert "retentionInDays" not in logs.describe_log_groups(logGroupNamePrefix="g")["logGroups"][0]
 
 
 def test_tags_by_name_and_arn(logs):
