@@ -203,12 +203,20 @@ std::optional<int64_t> Outbox::dispatch_due() {
     Delivery delivery;
   };
   std::vector<Call> calls;
+  std::vector<std::pair<std::string, uint64_t>> short_circuited;  // due while their lane is open
   std::optional<int64_t> next_due;
+  uint64_t generation;
   auto now = clock_.now_ms();
   {
     std::lock_guard lock(mutex_);
+    generation = generation_;
     for (auto& [name, lane] : lanes_) {
       if (in_flight_ >= limits_.calls_in_flight) break;
+      auto& breaker = lane.breaker;
+      bool open = breaker.open_until_ms > now;
+      bool half_open = breaker.open_until_ms != 0 && !open;
+      if (open && !lane.entries.empty()) next_due = std::min(next_due.value_or(breaker.open_until_ms), breaker.open_until_ms);
+      if (half_open && breaker.probing) continue;
       for (auto& [sequence, entry] : lane.entries) {
         if (lane.in_flight >= limits_.calls_per_lane || in_flight_ >= limits_.calls_in_flight) break;
         bool ordered = entry.delivery.ordered;
@@ -222,11 +230,24 @@ std::optional<int64_t> Outbox::dispatch_due() {
         entry.in_flight = true;
         ++lane.in_flight;
         ++in_flight_;
-        calls.push_back({name, sequence, entry.delivery.target, entry.delivery});
+        if (open) {
+          short_circuited.emplace_back(name, sequence);
+        } else {
+          calls.push_back({name, sequence, entry.delivery.target, entry.delivery});
+          if (half_open) {
+            breaker.probing = true;
+            break;
+          }
+        }
         if (ordered) break;
       }
     }
   }
+  for (auto& [lane, sequence] : short_circuited) {
+    failed(lane, sequence, generation, Failure{"CircuitOpen", "The destination failed repeatedly: calls to it are paused", 0},
+           true, false);
+  }
+  if (!short_circuited.empty()) wake_pending_ = true;
   for (auto& call : calls) {
       asio::co_spawn(strand_->get_inner_executor(),
                    attempt(std::move(call.lane), call.sequence, std::move(call.target), std::move(call.delivery)),
@@ -273,6 +294,10 @@ void Outbox::succeeded(const std::string& lane_name, uint64_t sequence, uint64_t
   auto& lane = lanes_[lane_name];
   --lane.in_flight;
   --in_flight_;
+  lane.breaker.consecutive_failures = 0;
+  lane.breaker.open_until_ms = 0;
+  lane.breaker.cooldown_ms = 0;
+  lane.breaker.probing = false;
   auto entry = lane.entries.find(sequence);
   if (entry == lane.entries.end()) return;
   ++counters(entry->second.delivery).delivered;
@@ -286,8 +311,17 @@ void Outbox::succeeded(const std::string& lane_name, uint64_t sequence, uint64_t
   store_.submit(std::move(batch));
 }
 
+void Outbox::trip(Lane& lane, int64_t now) {
+  auto& breaker = lane.breaker;
+  breaker.cooldown_ms = breaker.cooldown_ms == 0 ? limits_.breaker_cooldown_ms
+                                                 : std::min(breaker.cooldown_ms * 2, limits_.breaker_max_cooldown_ms);
+  breaker.open_until_ms = now + breaker.cooldown_ms;
+  breaker.probing = false;
+  ++breaker.opened;
+}
+
 void Outbox::failed(const std::string& lane_name, uint64_t sequence, uint64_t generation, const Failure& failure,
-                    bool retryable) {
+                    bool retryable, bool called) {
   std::vector<Staged::Item> replacements;
   std::shared_ptr<storage::PendingCommit> pending;
   {
@@ -296,6 +330,25 @@ void Outbox::failed(const std::string& lane_name, uint64_t sequence, uint64_t ge
     auto& lane = lanes_[lane_name];
     --lane.in_flight;
     --in_flight_;
+    auto now = clock_.now_ms();
+    if (called) {
+      auto& breaker = lane.breaker;
+      bool probe = breaker.probing;
+      breaker.probing = false;
+      // An error the destination answered deliberately (not retryable) shows it is alive.
+      breaker.consecutive_failures = retryable ? breaker.consecutive_failures + 1 : 0;
+      // Calls still in flight when the lane opened do not open it again.
+      bool already_open = breaker.open_until_ms > now;
+      if (retryable && !already_open && (probe || breaker.consecutive_failures >= limits_.breaker_failures)) {
+        trip(lane, now);
+        NIMBUS_LOG(Warn, "outbox: circuit to " + lane_name + " opened for " +
+                             std::to_string(breaker.cooldown_ms) + " ms after " +
+                             std::to_string(breaker.consecutive_failures) + " failure(s): " + failure.code);
+      } else if (!retryable) {
+        breaker.open_until_ms = 0;
+        breaker.cooldown_ms = 0;
+      }
+    }
     auto entry = lane.entries.find(sequence);
     if (entry == lane.entries.end()) return;
     auto& state = entry->second;
@@ -305,7 +358,6 @@ void Outbox::failed(const std::string& lane_name, uint64_t sequence, uint64_t ge
     auto& counter = counters(state.delivery);
     ++counter.failed_attempts;
     counter.last_error = state.last_error;
-    auto now = clock_.now_ms();
     const auto& policy = state.delivery.retry;
     Failure given_up = failure;
     given_up.attempts = state.attempts;
@@ -379,6 +431,7 @@ asio::awaitable<void> Outbox::reset() {
     for (auto& [name, lane] : lanes_) {
       lane.entries.clear();
       lane.in_flight = 0;
+      lane.breaker = {};
     }
     in_flight_ = 0;
     counters_.clear();
@@ -388,7 +441,15 @@ asio::awaitable<void> Outbox::reset() {
   co_await store_.wipe(kSpace);
 }
 
+Json Outbox::describe_breaker(const Breaker& breaker, int64_t now) {
+  const char* state = breaker.open_until_ms == 0 ? "closed" : breaker.open_until_ms > now ? "open" : "half_open";
+  Json circuit = {{"state", state}, {"consecutive_failures", breaker.consecutive_failures}, {"opened", breaker.opened}};
+  if (breaker.open_until_ms > now) circuit["open_until_ms"] = breaker.open_until_ms;
+  return circuit;
+}
+
 Json Outbox::report() const {
+  auto now = clock_.now_ms();
   std::lock_guard lock(mutex_);
   struct Row {
     uint64_t pending = 0, retrying = 0, in_flight = 0;
@@ -422,6 +483,9 @@ Json Outbox::report() const {
     line["failed_attempts"] = counter.failed_attempts;
     if (!counter.last_error.empty()) line["last_error"] = counter.last_error;
     if (row.next_attempt_ms) line["next_attempt_ms"] = *row.next_attempt_ms;
+    if (auto lane = lanes_.find(key.second); lane != lanes_.end()) {
+      line["circuit"] = describe_breaker(lane->second.breaker, now);
+    }
     for (const char* name : {"pending", "retrying", "in_flight", "delivered", "dead_lettered", "dropped"}) {
       totals[name] = totals[name].get<uint64_t>() + line[name].get<uint64_t>();
     }

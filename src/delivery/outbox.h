@@ -11,6 +11,12 @@
 // destination holds up only its own deliveries. An ordered lane carries one delivery at a time
 // in staging order, waiting for earlier staged ones whose batch is not durable yet.
 //
+// Circuit breaker: a lane whose calls keep failing (retryably) opens. While open, its due
+// deliveries fail at once without calling the destination ("CircuitOpen", an attempt like any
+// other: backoff, age and attempt limits, dead letters apply as usual), so a dead endpoint costs
+// no calls in flight or timeouts. After a cool-down one call goes through as a probe
+// (half-open): success closes the lane, failure opens it again for twice as long.
+//
 // Lifecycle: start() loads stored deliveries and starts the worker; stop() is idempotent and
 // lets calls in flight finish without starting new ones; reset() wipes everything. Destroy it
 // only once the executor's threads have stopped (its coroutines refer to it).
@@ -42,6 +48,9 @@ struct OutboxLimits {
   int calls_per_lane = 16;
   int calls_in_flight = 64;
   size_t dropped_kept = 1000;  // dropped records kept for GET /_nimbus/deliveries
+  int breaker_failures = 5;                // consecutive retryable failures that open a lane
+  int64_t breaker_cooldown_ms = 5'000;     // first open period (nimbus's clock), doubling
+  int64_t breaker_max_cooldown_ms = 60'000;
 };
 
 class Outbox {
@@ -101,10 +110,18 @@ class Outbox {
     std::string last_error;
     std::chrono::steady_clock::time_point released;
   };
+  struct Breaker {
+    int consecutive_failures = 0;
+    int64_t open_until_ms = 0;  // 0: closed; past: half-open (one probe at a time)
+    int64_t cooldown_ms = 0;    // of the last opening
+    bool probing = false;
+    uint64_t opened = 0;  // times opened, for the report
+  };
   struct Lane {
     std::map<uint64_t, Entry> entries;
     std::set<uint64_t> reserved;  // staged, batch not durable yet
     int in_flight = 0;
+    Breaker breaker;
   };
   struct Counters {
     uint64_t delivered = 0;
@@ -124,8 +141,11 @@ class Outbox {
   std::optional<int64_t> dispatch_due();
   boost::asio::awaitable<void> attempt(std::string lane, uint64_t sequence, Target target, Delivery context);
   void succeeded(const std::string& lane, uint64_t sequence, uint64_t generation);
+  // `called`: the destination was called (not short-circuited by an open breaker).
   void failed(const std::string& lane, uint64_t sequence, uint64_t generation, const Failure& failure,
-              bool retryable);
+              bool retryable, bool called = true);
+  void trip(Lane& lane, int64_t now);
+  static Json describe_breaker(const Breaker& breaker, int64_t now);
   void give_up(Lane& lane, std::map<uint64_t, Entry>::iterator entry, Failure failure,
                storage::WriteBatch& batch, std::vector<Staged::Item>& replacements);
   Counters& counters(const Delivery& delivery);

@@ -30,6 +30,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <limits>
 #include <memory>
 
 namespace nimbus::outbound {
@@ -221,7 +222,9 @@ asio::awaitable<HttpResponse> exchange(Stream& stream, beast::tcp_stream& tcp,
   for (;;) {
     http::response_parser<CappedBody> parser;
     parser.header_limit(kMaxResponseHead);
-    parser.body_limit(boost::none);  // the deadline bounds what is read; CappedBody what is kept
+    // The deadline bounds what is read; CappedBody what is kept. (Not boost::none: Boost 1.74's
+    // parser compares a Content-Length against the optional limit, and any length > none.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     if (message.method() == http::verb::head) parser.skip(true);
     tcp.expires_at(deadline);
     co_await http::async_read(stream, buffer, parser,

@@ -15,6 +15,17 @@ std::unique_ptr<EventsService> make_events_service(EventsDeps deps) { return std
 const std::unordered_map<std::string_view, EventsService::Handler>& EventsService::handlers() {
   static const std::unordered_map<std::string_view, Handler> table = {
       {"CancelReplay", &EventsService::cancel_replay},
+      {"CreateApiDestination", &EventsService::create_api_destination},
+      {"CreateConnection", &EventsService::create_connection},
+      {"DeauthorizeConnection", &EventsService::deauthorize_connection},
+      {"DeleteApiDestination", &EventsService::delete_api_destination},
+      {"DeleteConnection", &EventsService::delete_connection},
+      {"DescribeApiDestination", &EventsService::describe_api_destination},
+      {"DescribeConnection", &EventsService::describe_connection},
+      {"ListApiDestinations", &EventsService::list_api_destinations},
+      {"ListConnections", &EventsService::list_connections},
+      {"UpdateApiDestination", &EventsService::update_api_destination},
+      {"UpdateConnection", &EventsService::update_connection},
       {"CreateArchive", &EventsService::create_archive},
       {"CreateEventBus", &EventsService::create_event_bus},
       {"DeleteArchive", &EventsService::delete_archive},
@@ -45,6 +56,7 @@ const std::unordered_map<std::string_view, EventsService::Handler>& EventsServic
       {"TestEventPattern", &EventsService::test_event_pattern},
       {"UntagResource", &EventsService::untag_resource},
       {std::string_view(kDeliverToLogGroup), &EventsService::deliver_to_log_group},
+      {std::string_view(kInvokeApiDestination), &EventsService::invoke_api_destination},
   };
   return table;
 }
@@ -57,7 +69,9 @@ EventsService::EventsService(EventsDeps deps)
       buses_(deps.store, std::string(kEventsSpace), "bus"),
       rules_(deps.store, std::string(kEventsSpace), "rule"),
       archives_(deps.store, std::string(kEventsSpace), "archive"),
-      replays_(deps.store, std::string(kEventsSpace), "replay") {
+      replays_(deps.store, std::string(kEventsSpace), "replay"),
+      connections_(deps.store, std::string(kEventsSpace), "connection"),
+      api_destinations_(deps.store, std::string(kEventsSpace), "apidest") {
   outbox_.on_exhausted("events", dead_letter_for);
 }
 
@@ -88,6 +102,8 @@ void EventsService::start(boost::asio::any_io_executor executor) {
   rules_.load();
   archives_.load();
   replays_.load();
+  connections_.load();
+  api_destinations_.load();
   router_.clear();
   archive_index_.clear();
   for (const auto& [key, archive] : archives_.list("")) archive_index_.put(archive);
@@ -118,6 +134,13 @@ awaitable<void> EventsService::reset() {
   rules_.clear();
   archives_.clear();
   replays_.clear();
+  connections_.clear();
+  api_destinations_.clear();
+  {
+    std::lock_guard lock(http_mutex_);
+    oauth_tokens_.clear();
+    next_invocation_slot_.clear();
+  }
   router_.clear();
   archive_index_.clear();
   co_await store_.wipe(kEventsSpace);
@@ -129,7 +152,8 @@ Json EventsService::health() const {
           {"events_put", events_put_.load()},
           {"events_failed", events_failed_.load()},
           {"deliveries_staged", deliveries_staged_.load()},
-          {"scheduled_fires", scheduled_fires_.load()}};
+          {"scheduled_fires", scheduled_fires_.load()},
+          {"archived_events_expired", archived_events_expired_.load()}};
 }
 
 Json EventsService::bus_record(const BusRef& bus) const {

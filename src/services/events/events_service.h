@@ -13,7 +13,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <atomic>
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <memory>
 #include <string_view>
@@ -21,6 +23,7 @@
 
 #include "core/clock.h"
 #include "delivery/outbox.h"
+#include "services/events/api_destination_request.h"
 #include "services/events/archive_index.h"
 #include "services/events/events_names.h"
 #include "services/events/rule_router.h"
@@ -92,6 +95,9 @@ class EventsService final : public Service {
   awaitable<Json> list_archives(RequestContext& context, const Json& in);
   awaitable<Json> update_archive(RequestContext& context, const Json& in);
   awaitable<Json> delete_archive(RequestContext& context, const Json& in);
+  // Deletes archived events older than their archive's RetentionDays (schedule worker, each
+  // tick); returns how many.
+  int64_t expire_archived_events();
   // replay_ops.cpp
   awaitable<Json> start_replay(RequestContext& context, const Json& in);
   awaitable<Json> describe_replay(RequestContext& context, const Json& in);
@@ -99,6 +105,32 @@ class EventsService final : public Service {
   awaitable<Json> cancel_replay(RequestContext& context, const Json& in);
   // Runs (or resumes) the replay stored under `key` until it completes or is cancelled.
   awaitable<void> run_replay(std::string key);
+  // connection_ops.cpp
+  awaitable<Json> create_connection(RequestContext& context, const Json& in);
+  awaitable<Json> describe_connection(RequestContext& context, const Json& in);
+  awaitable<Json> list_connections(RequestContext& context, const Json& in);
+  awaitable<Json> update_connection(RequestContext& context, const Json& in);
+  awaitable<Json> delete_connection(RequestContext& context, const Json& in);
+  awaitable<Json> deauthorize_connection(RequestContext& context, const Json& in);
+  std::optional<Json> connection_by_arn(const std::string& connection_arn) const;
+  // Fetches an OAuth connection's token in the background (CreateConnection, UpdateConnection).
+  void start_authorizing(const std::string& key);
+  // The OAuth connection's bearer token, cached until a minute before it expires (`refresh`:
+  // fetch anew). Records AUTHORIZED, or DEAUTHORIZED when the endpoint refuses; AwsError then
+  // (retryable when the endpoint could not be reached or failed).
+  awaitable<std::string> oauth_token(const std::string& key, bool refresh);
+  // api_destination_ops.cpp
+  awaitable<Json> create_api_destination(RequestContext& context, const Json& in);
+  awaitable<Json> describe_api_destination(RequestContext& context, const Json& in);
+  awaitable<Json> list_api_destinations(RequestContext& context, const Json& in);
+  awaitable<Json> update_api_destination(RequestContext& context, const Json& in);
+  awaitable<Json> delete_api_destination(RequestContext& context, const Json& in);
+  std::string api_destination_state(const Json& destination) const;
+  Json describe_destination(const Json& record) const;
+  // api_destination_invoke.cpp: the internal operation that calls an API destination.
+  awaitable<Json> invoke_api_destination(RequestContext& context, const Json& in);
+  // Paces calls to one destination at its InvocationRateLimitPerSecond.
+  awaitable<void> wait_for_invocation_slot(const std::string& destination_arn, int64_t rate_per_second);
   // log_target.cpp: the internal operation that writes an event to a log group.
   awaitable<Json> deliver_to_log_group(RequestContext& context, const Json& in);
   // schedule_worker.cpp: fires the scheduled rules that are due; returns the events fired.
@@ -126,6 +158,11 @@ class EventsService final : public Service {
   storage::RecordTable rules_;  // key: rule_key(bus, rule)
   storage::RecordTable archives_;  // key: archive_key()
   storage::RecordTable replays_;   // key: archive_key() of the replay's name
+  storage::RecordTable connections_;       // key: archive_key() of the connection's name
+  storage::RecordTable api_destinations_;  // key: archive_key() of the destination's name
+  std::mutex http_mutex_;
+  std::unordered_map<std::string, OAuthToken> oauth_tokens_;  // connection key -> token
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> next_invocation_slot_;  // destination ARN
   RuleRouter router_;
   ArchiveIndex archive_index_;
   bool started_ = false;
@@ -136,6 +173,7 @@ class EventsService final : public Service {
   std::atomic<int64_t> events_failed_{0};
   std::atomic<int64_t> deliveries_staged_{0};
   std::atomic<int64_t> scheduled_fires_{0};
+  std::atomic<int64_t> archived_events_expired_{0};
 };
 
 std::unique_ptr<EventsService> make_events_service(EventsDeps deps);

@@ -63,6 +63,8 @@ awaitable<Json> EventsService::put_rule(RequestContext& context, const Json& in)
     for (const char* field : {"EventPattern", "ScheduleExpression", "Description", "RoleArn"}) {
       if (in.contains(field) && !in[field].get<std::string>().empty()) (*record)[field] = in[field];
     }
+    // A rule another service creates for itself (a schema discoverer's) is managed by it.
+    if (!context.invoked_by.principal.empty()) (*record)["ManagedBy"] = context.invoked_by.principal;
     for (const auto& tag : in.value("Tags", Json::array())) {
       auto& list = (*record)["Tags"];
       for (auto it = list.begin(); it != list.end(); ++it) {

@@ -114,6 +114,11 @@ awaitable<void> EventsService::schedule_worker() {
     } catch (const std::exception& error) {
       NIMBUS_LOG(Warn, std::string("events: scheduled rules not fired: ") + error.what());  // next tick retries
     }
+    try {
+      archived_events_expired_ += expire_archived_events();
+    } catch (const std::exception& error) {
+      NIMBUS_LOG(Warn, std::string("events: archived events not expired: ") + error.what());
+    }
   }
   worker_running_ = false;
 }

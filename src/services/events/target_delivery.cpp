@@ -36,6 +36,11 @@ std::optional<delivery::Target> destination(const Arn& arn, const std::string& t
                   {"Resources", event.value("resources", Json::array())},
                   {"EventBusName", target_arn}};
     call.input = {{"Entries", Json::array({entry})}};
+  } else if (arn.service == "events" && arn.resource.rfind("api-destination/", 0) == 0) {
+    call.service = "events";
+    call.operation = std::string(kInvokeApiDestination);
+    call.input = {{"ApiDestinationArn", target_arn}, {"Body", body}};
+    if (target.contains("HttpParameters")) call.input["HttpParameters"] = target["HttpParameters"];
   } else if (arn.service == "logs") {
     call.service = "events";
     call.operation = std::string(kDeliverToLogGroup);

@@ -4,7 +4,8 @@
 // the target's MessageGroupId, the event id as deduplication id), Lambda Invoke (Event),
 // EventBridge PutEvents (another bus, same or other account/region), CloudWatch Logs (through
 // the internal _DeliverToLogGroup, which creates the stream and puts the event), schema
-// discoverers (the schemas service's internal _DiscoverEvent), SNS Publish.
+// discoverers (the schemas service's internal _DiscoverEvent), API destinations (the internal
+// _InvokeApiDestination, which makes the HTTP call), SNS Publish.
 // Retries follow the target's RetryPolicy (default 185 attempts within 24 hours, exponential
 // backoff with jitter); a missing target or permission is not retried. Given up, the event goes
 // to the target's DeadLetterConfig queue with RULE_ARN, TARGET_ARN, ERROR_CODE and ERROR_MESSAGE.
@@ -18,6 +19,7 @@
 namespace nimbus::events {
 
 inline constexpr std::string_view kDeliverToLogGroup = "_DeliverToLogGroup";
+inline constexpr std::string_view kInvokeApiDestination = "_InvokeApiDestination";
 
 // The delivery of `event` (its JSON text `event_text`) to `target` of `rule`, with the target's
 // input shaping applied; nullopt when the target receives nothing for this event (an InputPath

@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import {
   EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, DescribeRuleCommand,
   ListRulesCommand, CreateEventBusCommand, TestEventPatternCommand, ResourceNotFoundException,
-  InvalidEventPatternException, ResourceAlreadyExistsException,
+  InvalidEventPatternException, ResourceAlreadyExistsException, CreateConnectionCommand,
+  DescribeConnectionCommand, CreateApiDestinationCommand, DescribeApiDestinationCommand,
 } from '@aws-sdk/client-eventbridge';
+import { createServer } from 'node:http';
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { expectError, useSharedNimbus, uniqueName } from '../helpers/server.mjs';
 
@@ -91,4 +93,53 @@ test('ListRules pages with NextToken and TestEventPattern answers', async () => 
       region: 'us-east-1', resources: [], 'detail-type': 't', detail: { amount: 12 } }),
   }));
   assert.equal(result.Result, true);
+});
+
+test('an API destination receives matched events with its connection\'s API key', async () => {
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      received.push({ method: req.method, url: req.url, headers: req.headers, body });
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const events = new EventBridgeClient(config());
+    const connection = await events.send(new CreateConnectionCommand({
+      Name: uniqueName('conn'), AuthorizationType: 'API_KEY',
+      AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'secret-key' } },
+    }));
+    assert.equal(connection.ConnectionState, 'AUTHORIZED');
+    assert.ok(connection.CreationTime instanceof Date);
+    const described = await events.send(new DescribeConnectionCommand({ Name: connection.ConnectionArn.split('/')[1] }));
+    assert.deepEqual(described.AuthParameters.ApiKeyAuthParameters, { ApiKeyName: 'x-api-key' });
+    const name = uniqueName('dest');
+    const destination = await events.send(new CreateApiDestinationCommand({
+      Name: name, ConnectionArn: connection.ConnectionArn, HttpMethod: 'POST',
+      InvocationEndpoint: `http://127.0.0.1:${server.address().port}/webhook`, InvocationRateLimitPerSecond: 20,
+    }));
+    assert.equal(destination.ApiDestinationState, 'ACTIVE');
+    const shown = await events.send(new DescribeApiDestinationCommand({ Name: name }));
+    assert.equal(shown.InvocationRateLimitPerSecond, 20);
+    const rule = uniqueName('to-webhook');
+    await events.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: ['webhook-test'] }) }));
+    await events.send(new PutTargetsCommand({
+      Rule: rule, Targets: [{ Id: 'hook', Arn: destination.ApiDestinationArn,
+        RoleArn: 'arn:aws:iam::000000000000:role/events', InputPath: '$.detail' }],
+    }));
+    await events.send(new PutEventsCommand({
+      Entries: [{ Source: 'webhook-test', DetailType: 't', Detail: JSON.stringify({ orderId: 'o-7' }) }],
+    }));
+    const deadline = Date.now() + 10000;
+    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(received.length, 1);
+    assert.equal(received[0].url, '/webhook');
+    assert.equal(received[0].headers['x-api-key'], 'secret-key');
+    assert.deepEqual(JSON.parse(received[0].body), { orderId: 'o-7' });
+  } finally {
+    server.close();
+  }
 });

@@ -52,6 +52,22 @@ def test_archives_keep_the_events_their_pattern_matches(events):
                                              "Message": "Archive orders does not exist."}
 
 
+def test_archived_events_older_than_the_retention_expire_on_nimbus_clock(events, nimbus):
+    bus_arn = events.describe_event_bus()["Arn"]
+    events.create_archive(ArchiveName="short", EventSourceArn=bus_arn, RetentionDays=1)
+    events.create_archive(ArchiveName="forever", EventSourceArn=bus_arn, RetentionDays=0)
+    events.put_events(Entries=[order_created(), order_created()])
+    nimbus.advance_clock(12 * 3600)
+    events.put_events(Entries=[order_created()])
+    assert events.describe_archive(ArchiveName="short")["EventCount"] == 3
+    nimbus.advance_clock(13 * 3600)  # the first two are now 25 hours old, the third 13
+    deadline = time.time() + 5
+    while events.describe_archive(ArchiveName="short")["EventCount"] != 1 and time.time() < deadline:
+        time.sleep(0.05)
+    assert events.describe_archive(ArchiveName="short")["EventCount"] == 1
+    assert events.describe_archive(ArchiveName="forever")["EventCount"] == 3
+
+
 def test_a_replay_resends_the_window_to_the_rules_with_a_replay_name(events, sqs):
     bus_arn = events.describe_event_bus()["Arn"]
     archive_arn = events.create_archive(ArchiveName="all", EventSourceArn=bus_arn)["ArchiveArn"]

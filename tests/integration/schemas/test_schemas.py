@@ -139,6 +139,7 @@ def test_a_discoverer_infers_versions_from_events_on_its_bus(schemas, events):
     assert discoverer["DiscovererArn"] == f"arn:aws:schemas:us-east-1:{ACCOUNT}:discoverer/{discoverer['DiscovererId']}"
     rules = events.list_rules(NamePrefix="Schemas-")["Rules"]
     assert len(rules) == 1
+    assert rules[0]["ManagedBy"] == "schemas.amazonaws.com"
     targets = events.list_targets_by_rule(Rule=rules[0]["Name"])["Targets"]
     assert targets[0]["Arn"] == discoverer["DiscovererArn"]
 

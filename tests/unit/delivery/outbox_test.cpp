@@ -202,6 +202,49 @@ TEST_F(OutboxTest, ADeadDestinationDoesNotDelayOtherLanes) {
   EXPECT_EQ(outbox->report()["pending"], 50);
 }
 
+TEST_F(OutboxTest, ALaneThatKeepsFailingOpensItsCircuitAndOnlyAProbeCallsItUntilItRecovers) {
+  destinations_.failures_left["dead"] = -1;
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  std::vector<Delivery> many;
+  for (int i = 0; i < 20; ++i) many.push_back(delivery_to("dead", i));
+  send(*outbox, std::move(many));
+  run_until([&] { return outbox->report()["retrying"] == 20; });
+  // 16 calls were in flight when the fifth failure opened the circuit; the other 4 never called.
+  EXPECT_EQ(destinations_.calls.size(), 16u);
+  auto circuit = outbox->report()["destinations"][0]["circuit"];
+  EXPECT_EQ(circuit["state"], "open");
+  EXPECT_EQ(circuit["opened"], 1);
+
+  clock_.advance(60'000);  // every delivery due again, the cool-down over: one probe only
+  run_until([&] { return outbox->report()["destinations"][0]["circuit"]["opened"] == 2; });
+  run_for(50);
+  EXPECT_EQ(destinations_.calls.size(), 17u);
+  EXPECT_EQ(outbox->report()["destinations"][0]["circuit"]["state"], "open");
+  EXPECT_EQ(outbox->report()["pending"], 20) << "short-circuited deliveries wait for their retries";
+
+  destinations_.failures_left["dead"] = 0;
+  for (int i = 0; i < 4 && outbox->report()["delivered"] != 20; ++i) {
+    clock_.advance(60'000);
+    run_until([&] { return outbox->report()["delivered"] == 20; }, 500);
+  }
+  EXPECT_EQ(outbox->report()["delivered"], 20);
+  EXPECT_EQ(outbox->report()["destinations"][0]["circuit"]["state"], "closed");
+}
+
+TEST_F(OutboxTest, ErrorsTheDestinationAnswersDeliberatelyDoNotOpenItsCircuit) {
+  destinations_.failure_code = "InvalidParameterValue";  // answered, never worth retrying
+  destinations_.failures_left["a"] = -1;
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  std::vector<Delivery> many;
+  for (int i = 0; i < 10; ++i) many.push_back(delivery_to("a", i));
+  send(*outbox, std::move(many));
+  run_until([&] { return outbox->report()["dropped"] == 10; });
+  EXPECT_EQ(destinations_.calls.size(), 10u);
+  EXPECT_EQ(outbox->report()["destinations"][0]["circuit"]["state"], "closed");
+}
+
 TEST_F(OutboxTest, AGivenUpDeliveryGoesToTheSourcesDeadLetterHandler) {
   destinations_.failure_code = "InvalidParameterValue";  // never worth retrying
   destinations_.failures_left["a"] = -1;

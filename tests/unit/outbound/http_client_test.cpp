@@ -92,6 +92,19 @@ TEST(Fetch, APostArrivesExactlyAsSent) {
   EXPECT_EQ(received.headers, expected);
 }
 
+TEST(Fetch, ABodyThatArrivesAfterItsHeadIsReadWhole) {
+  asio::io_context io;
+  LocalServer server(io);
+  Received received;
+  server.answer_in_two_writes(received, "HTTP/1.0 400 Bad Request\r\nContent-Length: 13\r\n\r\n", "{\"ok\": false}");
+  HttpRequest request;
+  request.url = server.url("/reject");
+  request.body = "{}";
+  auto response = response_of(io, request);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.body, "{\"ok\": false}");
+}
+
 TEST(Fetch, StatusResponseHeadersAndBodyComeBack) {
   asio::io_context io;
   LocalServer server(io);

@@ -73,6 +73,11 @@ class LocalServer {
   void answer_once(Received& received, std::string raw) {
     asio::co_spawn(io_, answer(received, std::move(raw)), asio::detached);
   }
+  // Like answer_once, but the head and the body arrive in two writes 50 ms apart (as Python's
+  // http.server sends them).
+  void answer_in_two_writes(Received& received, std::string head, std::string body) {
+    asio::co_spawn(io_, answer_split(received, std::move(head), std::move(body)), asio::detached);
+  }
   // Accepts one connection and never writes to it.
   void stay_silent() { asio::co_spawn(io_, silent(), asio::detached); }
 
@@ -83,6 +88,16 @@ class LocalServer {
     tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
     co_await read_request(socket, received);
     co_await asio::async_write(socket, asio::buffer(raw), asio::use_awaitable);
+    socket.shutdown(tcp::socket::shutdown_send);
+  }
+
+  asio::awaitable<void> answer_split(Received& received, std::string head, std::string body) {
+    tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
+    co_await read_request(socket, received);
+    co_await asio::async_write(socket, asio::buffer(head), asio::use_awaitable);
+    asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+    co_await pause.async_wait(asio::use_awaitable);
+    co_await asio::async_write(socket, asio::buffer(body), asio::use_awaitable);
     socket.shutdown(tcp::socket::shutdown_send);
   }
 
