@@ -23,13 +23,14 @@ NIMBUS_BUILD_TARGETS=nimbus scripts/build.sh -DNIMBUS_TESTS=ON -DNIMBUS_WERROR=O
 # The suites mostly wait on clients and servers: the ASan+UBSan build uses the idle CPU meanwhile,
 # at a lower priority so the suites' timing is unaffected.
 asan_log=$(mktemp)
-(NIMBUS_BUILD_DIR=build-asan NIMBUS_BUILD_TYPE=Debug nice -n 10 scripts/build.sh -DNIMBUS_TESTS=ON \
-  -DNIMBUS_SANITIZE=ON -DNIMBUS_WERROR=ON -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" >"$asan_log" 2>&1) &
+# Its own session (process group), so a failed suite stops the whole build with it.
+NIMBUS_BUILD_DIR=build-asan NIMBUS_BUILD_TYPE=Debug setsid nice -n 10 scripts/build.sh -DNIMBUS_TESTS=ON \
+  -DNIMBUS_SANITIZE=ON -DNIMBUS_WERROR=ON -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" >"$asan_log" 2>&1 &
 asan_build=$!
 
 phase "integration tests (real clients), building the ASan+UBSan unit tests meanwhile"
 if ! tests/integration/run.sh; then
-  kill "$asan_build" 2>/dev/null || true
+  kill -- "-$asan_build" 2>/dev/null || true
   exit 1
 fi
 

@@ -50,6 +50,10 @@ int serve(const nimbus::Config& config) {
   nimbus::Clock clock;
   nimbus::router::Authenticator authenticator(config.auth, config.credentials_file);
   auto store = nimbus::storage::open_store({config.in_memory, config.data_dir});
+  unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  // Before every object with I/O on it (the clock keeper's timer, the services' workers), so it
+  // is destroyed after them.
+  asio::io_context io(static_cast<int>(threads));
   // Before anything reads the clock: continue the time of the previous run.
   nimbus::storage::ClockKeeper clock_keeper(*store, clock);
   clock_keeper.restore();
@@ -57,8 +61,6 @@ int serve(const nimbus::Config& config) {
   ScratchDirectory scratch(config.in_memory);
   std::filesystem::path files_dir = config.in_memory ? scratch.path() : std::filesystem::path(config.data_dir);
 
-  unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  asio::io_context io(static_cast<int>(threads));
   nimbus::http_server::LoopbackEndpoints loopback(io);
   nimbus::ServiceRegistry registry(*store, clock, files_dir, authenticator.credentials(), &loopback);
   authenticator.use_sessions(registry.sessions());

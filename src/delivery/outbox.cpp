@@ -270,16 +270,18 @@ asio::awaitable<void> Outbox::attempt(std::string lane, uint64_t sequence, Targe
   context.invoked_by = {principal_of(delivery.source), delivery.source_arn, delivery.source_account};
   std::optional<Failure> failure;
   bool retryable = true;
+  bool failing = true;
   try {
     co_await invoke_(target, context);
   } catch (const AwsError& error) {
     failure = Failure{error.code, error.message, 0};
     retryable = worth_retrying(error, delivery.retry.retry_missing);
+    failing = destination_failing(error);
   } catch (const std::exception& error) {
     failure = Failure{"InternalFailure", error.what(), 0};
   }
   if (failure) {
-    failed(lane, sequence, generation, *failure, retryable);
+    failed(lane, sequence, generation, *failure, retryable, true, failing);
   } else {
     succeeded(lane, sequence, generation);
   }
@@ -321,7 +323,7 @@ void Outbox::trip(Lane& lane, int64_t now) {
 }
 
 void Outbox::failed(const std::string& lane_name, uint64_t sequence, uint64_t generation, const Failure& failure,
-                    bool retryable, bool called) {
+                    bool retryable, bool called, bool destination_failing) {
   std::vector<Staged::Item> replacements;
   std::shared_ptr<storage::PendingCommit> pending;
   {
@@ -335,16 +337,17 @@ void Outbox::failed(const std::string& lane_name, uint64_t sequence, uint64_t ge
       auto& breaker = lane.breaker;
       bool probe = breaker.probing;
       breaker.probing = false;
-      // An error the destination answered deliberately (not retryable) shows it is alive.
-      breaker.consecutive_failures = retryable ? breaker.consecutive_failures + 1 : 0;
+      // Any other error was answered deliberately: the destination is alive.
+      breaker.consecutive_failures = destination_failing ? breaker.consecutive_failures + 1 : 0;
       // Calls still in flight when the lane opened do not open it again.
       bool already_open = breaker.open_until_ms > now;
-      if (retryable && !already_open && (probe || breaker.consecutive_failures >= limits_.breaker_failures)) {
+      if (destination_failing && !already_open &&
+          (probe || breaker.consecutive_failures >= limits_.breaker_failures)) {
         trip(lane, now);
         NIMBUS_LOG(Warn, "outbox: circuit to " + lane_name + " opened for " +
                              std::to_string(breaker.cooldown_ms) + " ms after " +
                              std::to_string(breaker.consecutive_failures) + " failure(s): " + failure.code);
-      } else if (!retryable) {
+      } else if (!destination_failing) {
         breaker.open_until_ms = 0;
         breaker.cooldown_ms = 0;
       }

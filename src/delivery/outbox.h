@@ -11,7 +11,8 @@
 // destination holds up only its own deliveries. An ordered lane carries one delivery at a time
 // in staging order, waiting for earlier staged ones whose batch is not durable yet.
 //
-// Circuit breaker: a lane whose calls keep failing (retryably) opens. While open, its due
+// Circuit breaker: a lane whose destination keeps failing (its faults, throttling, timeouts; not
+// a missing resource or permission, which is waited for as before) opens. While open, its due
 // deliveries fail at once without calling the destination ("CircuitOpen", an attempt like any
 // other: backoff, age and attempt limits, dead letters apply as usual), so a dead endpoint costs
 // no calls in flight or timeouts. After a cool-down one call goes through as a probe
@@ -141,9 +142,10 @@ class Outbox {
   std::optional<int64_t> dispatch_due();
   boost::asio::awaitable<void> attempt(std::string lane, uint64_t sequence, Target target, Delivery context);
   void succeeded(const std::string& lane, uint64_t sequence, uint64_t generation);
-  // `called`: the destination was called (not short-circuited by an open breaker).
+  // `called`: the destination was called (not short-circuited by an open breaker);
+  // `destination_failing`: the error counts toward opening the lane's circuit.
   void failed(const std::string& lane, uint64_t sequence, uint64_t generation, const Failure& failure,
-              bool retryable, bool called = true);
+              bool retryable, bool called = true, bool destination_failing = false);
   void trip(Lane& lane, int64_t now);
   static Json describe_breaker(const Breaker& breaker, int64_t now);
   void give_up(Lane& lane, std::map<uint64_t, Entry>::iterator entry, Failure failure,

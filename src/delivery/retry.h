@@ -18,4 +18,9 @@ int64_t retry_delay_ms(const RetryPolicy& policy, int failures, double unit_rand
 // be created (a queue deleted and made again). Other client errors (a malformed input) never will.
 bool worth_retrying(const AwsError& error, bool retry_missing = true);
 
+// Errors that say the destination itself is failing (its faults, throttling, timeouts): what
+// opens a lane's circuit breaker. A missing resource or permission does not: the call was
+// answered, and the delivery should go through as soon as it is created.
+bool destination_failing(const AwsError& error);
+
 }  // namespace nimbus::delivery

@@ -203,6 +203,7 @@ TEST_F(OutboxTest, ADeadDestinationDoesNotDelayOtherLanes) {
 }
 
 TEST_F(OutboxTest, ALaneThatKeepsFailingOpensItsCircuitAndOnlyAProbeCallsItUntilItRecovers) {
+  destinations_.failure_code = "ThrottlingException";
   destinations_.failures_left["dead"] = -1;
   auto outbox = make_outbox();
   outbox->start(io_.get_executor());
@@ -230,6 +231,21 @@ TEST_F(OutboxTest, ALaneThatKeepsFailingOpensItsCircuitAndOnlyAProbeCallsItUntil
   }
   EXPECT_EQ(outbox->report()["delivered"], 20);
   EXPECT_EQ(outbox->report()["destinations"][0]["circuit"]["state"], "closed");
+}
+
+TEST_F(OutboxTest, AMissingDestinationIsWaitedForWithoutOpeningItsCircuit) {
+  destinations_.failures_left["a"] = 6;  // NonExistentQueue six times, then created
+  auto outbox = make_outbox();
+  outbox->start(io_.get_executor());
+  send(*outbox, {delivery_to("a", 1)});
+  for (int i = 0; i < 8 && outbox->report()["delivered"] != 1; ++i) {
+    run_until([&] { return destinations_.calls.size() > static_cast<size_t>(i); }, 200);
+    clock_.advance(60'000);
+  }
+  run_until([&] { return outbox->report()["delivered"] == 1; });
+  EXPECT_EQ(outbox->report()["delivered"], 1);
+  EXPECT_EQ(destinations_.calls.size(), 7u) << "every retry called the destination";
+  EXPECT_EQ(outbox->report()["destinations"][0]["circuit"]["opened"], 0);
 }
 
 TEST_F(OutboxTest, ErrorsTheDestinationAnswersDeliberatelyDoNotOpenItsCircuit) {
