@@ -25,7 +25,9 @@ import sys
 
 API_VERSIONS = {"sqs": "2012-11-05", "s3": "2006-03-01", "sts": "2011-06-15", "lambda": "2015-03-31",
                 "logs": "2014-03-28", "events": "2015-10-07", "scheduler": "2021-06-30",
-                "schemas": "2019-12-02"}
+                "schemas": "2019-12-02", "dynamodb": "2012-08-10", "dynamodbstreams": "2012-08-10"}
+# aws-sdk v2 file names that differ from the service's name (botocore's folder).
+V2_FILE_NAMES = {"dynamodbstreams": "streams.dynamodb"}
 
 # rest-xml output root element names: the Smithy @xmlName of these output structures is dropped
 # by both JSON models, so the names AWS puts on the wire are listed here.
@@ -67,6 +69,35 @@ SHAPE_TYPES = {
     "double": "Double", "blob": "Blob", "timestamp": "Timestamp",
 }
 
+
+def recursive_shapes(model):
+    """Names of the shapes that can reach themselves through their members."""
+    shapes = model.get("shapes", {}) if model else {}
+
+    def references(shape):
+        # Members may be references ({"shape": name}) or inline definitions (the v2 .min models).
+        if "shape" in shape:
+            return [shape["shape"]]
+        refs = list(shape.get("members", {}).values())
+        refs += [shape[key] for key in ("member", "key", "value") if key in shape]
+        return [name for ref in refs for name in references(ref)]
+
+    def children(name):
+        return references(shapes.get(name, {}))
+
+    recursive = set()
+    for start in shapes:
+        seen, stack = set(), children(start)
+        while stack:
+            name = stack.pop()
+            if name == start:
+                recursive.add(start)
+                break
+            if name not in seen:
+                seen.add(name)
+                stack.extend(children(name))
+    return recursive
+
 # Traits that belong to the reference (member) rather than to the shape it points at.
 MEMBER_TRAITS = ("location", "locationName", "queryName", "flattened", "xmlAttribute", "streaming",
                  "idempotencyToken", "hostLabel", "timestampFormat", "xmlNamespace", "eventpayload")
@@ -105,6 +136,7 @@ class Generator:
         self.members = []     # emitted member dicts
         self.index = {}       # canonical key -> shape index
         self.in_progress = set()
+        self.recursive = recursive_shapes(v2) | recursive_shapes(boto)
 
     def intern(self, shape, members):
         key = json.dumps([shape, members], sort_keys=True)
@@ -122,6 +154,10 @@ class Generator:
         """Returns the index of the merged shape for a pair of references (either may be None)."""
         v2shape, _, v2name = self.v2.resolve(v2ref)
         bshape, _, bname = self.boto.resolve(bref)
+        if (v2name or bname) in self.recursive:
+            # A shape that contains itself (DynamoDB's AttributeValue): the codecs pass it through
+            # as a JSON document and the service validates it.
+            return self.intern({"type": "Document"}, [])
         loop_key = (v2name, bname)
         if (v2name or bname) and loop_key in self.in_progress:
             sys.exit(f"recursive shape {v2name or bname} is not supported")
@@ -528,9 +564,10 @@ def main():
         parser.error("--service needs --botocore-data")
 
     version = API_VERSIONS[args.service]
-    v2_path = os.path.join(args.aws_sdk_apis, f"{args.service}-{version}.min.json")
+    v2_name = V2_FILE_NAMES.get(args.service, args.service)
+    v2_path = os.path.join(args.aws_sdk_apis, f"{v2_name}-{version}.min.json")
     if not os.path.exists(v2_path):
-        candidates = glob.glob(os.path.join(args.aws_sdk_apis, f"{args.service}-*.min.json"))
+        candidates = glob.glob(os.path.join(args.aws_sdk_apis, f"{v2_name}-*.min.json"))
         sys.exit(f"missing {v2_path} (found: {candidates})")
     v2 = load_json(v2_path)
     boto_path = os.path.join(args.botocore_data, args.service, version, "service-2.json")

@@ -24,6 +24,9 @@ struct AwsError : std::exception {
   bool sender_fault = true;
   // Extra XML elements some S3 errors carry (<Resource>, <BucketName>, <Key>...), written in order.
   std::vector<std::pair<std::string, std::string>> extra;
+  // Members a JSON-protocol error shape adds beside the message, each as JSON text (DynamoDB's
+  // CancellationReasons array, a failed condition's Item), written in order.
+  std::vector<std::pair<std::string, std::string>> json_members;
   // HTTP headers the error response carries (S3: x-amz-delete-marker on a 404 for a delete marker).
   std::vector<std::pair<std::string, std::string>> headers;
 

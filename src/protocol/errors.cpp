@@ -15,6 +15,10 @@ std::string json_type(const model::ServiceModel* service, const AwsError& error)
   if (service == nullptr || is_framework_error(error.code)) {
     return "com.amazon.coral.service#" + error.code;
   }
+  // DynamoDB's Coral namespace carries its API version, as its clients see it.
+  if (service->name == "dynamodb" || service->name == "dynamodbstreams") {
+    return "com.amazonaws." + std::string(service->name) + ".v20120810#" + error.code;
+  }
   return "com.amazonaws." + std::string(service->name) + "#" + error.code;
 }
 
@@ -34,6 +38,7 @@ HttpResponse encode_json_error(const model::ServiceModel* service, const AwsErro
                                std::string_view request_id) {
   HttpResponse response{status_of(error), 11};
   Json body = {{"__type", json_type(service, error)}, {"message", error.message}};
+  for (const auto& [name, text] : error.json_members) body[name] = Json::parse(text);
   response.body() = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (service != nullptr && service->aws_query_compatible) {
     response.set("x-amzn-query-error",

@@ -10,7 +10,8 @@
 namespace nimbus::model {
 
 enum class ShapeType : uint8_t {
-  Structure, List, Map, String, Integer, Long, Boolean, Float, Double, Blob, Timestamp
+  Structure, List, Map, String, Integer, Long, Boolean, Float, Double, Blob, Timestamp,
+  Document  // any JSON, passed through unvalidated (shapes that contain themselves)
 };
 
 constexpr uint16_t kNoShape = 0xFFFF;
@@ -110,5 +111,7 @@ const ServiceModel& logs_model();
 const ServiceModel& events_model();
 const ServiceModel& scheduler_model();
 const ServiceModel& schemas_model();
+const ServiceModel& dynamodb_model();
+const ServiceModel& dynamodbstreams_model();
 
 }  // namespace nimbus::model

@@ -59,6 +59,38 @@ void MemoryStore::scan_from(std::string_view space, std::string_view prefix, std
   }
 }
 
+void MemoryStore::scan_reverse_from(std::string_view space, std::string_view prefix, std::string_view end,
+                                    const Visitor& visit) {
+  check_space_name(space);
+  if (end < prefix) return;
+  std::string from(end);
+  bool inclusive = true;
+  for (;;) {
+    std::vector<std::pair<std::string, std::string>> chunk;
+    {
+      std::shared_lock lock(mutex_);
+      check_open();
+      auto found_space = spaces_.find(space);
+      if (found_space == spaces_.end()) return;
+      const Space& entries = found_space->second;
+      // The first entry past the start, then walk back.
+      auto it = inclusive ? entries.upper_bound(from) : entries.lower_bound(from);
+      while (it != entries.begin() && chunk.size() < kScanChunk) {
+        --it;
+        if (it->first < prefix) break;
+        if (!it->first.starts_with(prefix)) continue;  // past the prefix's last key
+        chunk.emplace_back(it->first, it->second);
+      }
+    }
+    for (const auto& [key, value] : chunk) {
+      if (!visit(key, value)) return;
+    }
+    if (chunk.size() < kScanChunk) return;
+    from = chunk.back().first;
+    inclusive = false;
+  }
+}
+
 std::shared_ptr<PendingCommit> MemoryStore::submit(WriteBatch batch) {
   for (const auto& op : batch.ops()) check_space_name(op.space);
   std::unique_lock lock(mutex_);

@@ -14,6 +14,8 @@ class MemoryStore final : public Store {
   std::optional<std::string> get(std::string_view space, std::string_view key) override;
   void scan_from(std::string_view space, std::string_view prefix, std::string_view start,
                  const Visitor& visit) override;
+  void scan_reverse_from(std::string_view space, std::string_view prefix, std::string_view end,
+                         const Visitor& visit) override;
   std::shared_ptr<PendingCommit> submit(WriteBatch batch) override;
   boost::asio::awaitable<void> wipe(std::string_view space) override;
   void close() override;

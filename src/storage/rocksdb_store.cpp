@@ -132,6 +132,32 @@ void RocksDbStore::scan_from(std::string_view space, std::string_view prefix, st
   check(it->status(), "scan");
 }
 
+void RocksDbStore::scan_reverse_from(std::string_view space, std::string_view prefix, std::string_view end,
+                                     const Visitor& visit) {
+  check_space_name(space);
+  check_open();
+  auto family = find_family(space);
+  if (!family) return;
+  rocksdb::Slice lower(prefix.data(), prefix.size());
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, family.get()));
+  std::string after_prefix = prefix_end(prefix);
+  if (!after_prefix.empty() && end >= std::string_view(after_prefix)) {
+    it->SeekForPrev(slice(after_prefix));
+    if (it->Valid() && view(it->key()) == after_prefix) it->Prev();
+  } else if (end < prefix) {
+    return;
+  } else {
+    it->SeekForPrev(slice(end));
+  }
+  for (; it->Valid(); it->Prev()) {
+    if (!view(it->key()).starts_with(prefix)) break;
+    if (!visit(view(it->key()), view(it->value()))) return;
+  }
+  check(it->status(), "scan");
+}
+
 std::shared_ptr<PendingCommit> RocksDbStore::submit(WriteBatch batch) {
   for (const auto& op : batch.ops()) check_space_name(op.space);
   return enqueue({std::move(batch), {}, nullptr});

@@ -59,6 +59,10 @@ class Store {
   // A `start` before `prefix` starts at the prefix's first key; one after them visits nothing.
   virtual void scan_from(std::string_view space, std::string_view prefix, std::string_view start,
                          const Visitor& visit) = 0;
+  // The same keys in descending byte order, from the last key <= `end` (DynamoDB's backward
+  // Query). An `end` past the prefix's keys starts at its last key.
+  virtual void scan_reverse_from(std::string_view space, std::string_view prefix, std::string_view end,
+                                 const Visitor& visit) = 0;
   // Queues the batch now: batches apply atomically and in the order submit() was called, so a
   // caller may submit while holding its own lock to keep memory and disk in the same order.
   virtual std::shared_ptr<PendingCommit> submit(WriteBatch batch) = 0;

@@ -93,6 +93,44 @@ TEST_P(StoreContract, ScanFromResumesPastManyKeysAndStopsOnRequest) {
   EXPECT_EQ(visited.back(), "k1799");
 }
 
+TEST_P(StoreContract, ReverseScanWalksThePrefixBackwardFromTheLastKeyAtOrBeforeEnd) {
+  WriteBatch batch;
+  for (auto key : {"a/1", "b/1", "b/10", "b/2", "b/3", "c"}) batch.put("s", key, key);
+  commit(*store_, std::move(batch));
+  auto keys = [&](std::string_view prefix, std::string_view end) {
+    std::vector<std::string> visited;
+    store_->scan_reverse_from("s", prefix, end, [&](std::string_view key, std::string_view) {
+      visited.emplace_back(key);
+      return true;
+    });
+    return visited;
+  };
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(keys("b/", "b/2"), (Keys{"b/2", "b/10", "b/1"}));
+  EXPECT_EQ(keys("b/", "b/15"), (Keys{"b/10", "b/1"}));
+  EXPECT_EQ(keys("b/", "z"), (Keys{"b/3", "b/2", "b/10", "b/1"}));  // past the prefix: from its last key
+  EXPECT_EQ(keys("b/", "\xff\xff"), (Keys{"b/3", "b/2", "b/10", "b/1"}));
+  EXPECT_TRUE(keys("b/", "b/0").empty());
+  EXPECT_TRUE(keys("b/", "a").empty());
+  EXPECT_EQ(keys("", "b/10"), (Keys{"b/10", "b/1", "a/1"}));
+  EXPECT_TRUE(keys("d", "z").empty());
+}
+
+TEST_P(StoreContract, ReverseScanResumesPastManyKeysAndStopsOnRequest) {
+  WriteBatch batch;
+  for (int i = 0; i < 1000; ++i) batch.put("s", "k" + std::to_string(1000 + i), "v");
+  batch.put("s", "l", "v");
+  commit(*store_, std::move(batch));
+  std::vector<std::string> visited;
+  store_->scan_reverse_from("s", "k", "k1500", [&](std::string_view key, std::string_view) {
+    visited.emplace_back(key);
+    return visited.size() < 300;
+  });
+  ASSERT_EQ(visited.size(), 300u);
+  EXPECT_EQ(visited.front(), "k1500");
+  EXPECT_EQ(visited.back(), "k1201");
+}
+
 TEST_P(StoreContract, ScanStopsWhenTheVisitorReturnsFalse) {
   WriteBatch batch;
   for (int i = 0; i < 500; ++i) batch.put("s", "k" + std::to_string(1000 + i), "v");

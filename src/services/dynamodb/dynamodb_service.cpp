@@ -1,0 +1,134 @@
+#include "services/dynamodb/dynamodb_service.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/log.h"
+#include "services/dynamodb/dynamodb_errors.h"
+#include "services/dynamodb/expr/expression_error.h"
+
+namespace nimbus::dynamodb {
+
+std::unique_ptr<DynamoDbService> make_dynamodb_service(DynamoDbDeps deps) {
+  return std::make_unique<DynamoDbService>(deps);
+}
+
+const std::unordered_map<std::string_view, DynamoDbService::Handler>& DynamoDbService::handlers() {
+  static const std::unordered_map<std::string_view, Handler> table = {
+      {"BatchGetItem", &DynamoDbService::batch_get_item},
+      {"BatchWriteItem", &DynamoDbService::batch_write_item},
+      {"CreateTable", &DynamoDbService::create_table},
+      {"DeleteItem", &DynamoDbService::delete_item},
+      {"DeleteTable", &DynamoDbService::delete_table},
+      {"DescribeContinuousBackups", &DynamoDbService::describe_continuous_backups},
+      {"DescribeEndpoints", &DynamoDbService::describe_endpoints},
+      {"DescribeLimits", &DynamoDbService::describe_limits},
+      {"DescribeTable", &DynamoDbService::describe_table},
+      {"DescribeTimeToLive", &DynamoDbService::describe_time_to_live},
+      {"GetItem", &DynamoDbService::get_item},
+      {"ListTables", &DynamoDbService::list_tables},
+      {"ListTagsOfResource", &DynamoDbService::list_tags_of_resource},
+      {"PutItem", &DynamoDbService::put_item},
+      {"Query", &DynamoDbService::query},
+      {"Scan", &DynamoDbService::scan},
+      {"TagResource", &DynamoDbService::tag_resource},
+      {"TransactGetItems", &DynamoDbService::transact_get_items},
+      {"TransactWriteItems", &DynamoDbService::transact_write_items},
+      {"UntagResource", &DynamoDbService::untag_resource},
+      {"UpdateContinuousBackups", &DynamoDbService::update_continuous_backups},
+      {"UpdateItem", &DynamoDbService::update_item},
+      {"UpdateTable", &DynamoDbService::update_table},
+      {"UpdateTimeToLive", &DynamoDbService::update_time_to_live},
+  };
+  return table;
+}
+
+DynamoDbService::DynamoDbService(DynamoDbDeps deps)
+    : store_(deps.store), clock_(deps.clock), tables_(deps.store, std::string(kSpace), "table") {}
+
+const model::ServiceModel& DynamoDbService::model() const { return model::dynamodb_model(); }
+
+bool DynamoDbService::implements(std::string_view operation) const { return handlers().count(operation) > 0; }
+
+awaitable<Json> DynamoDbService::invoke(std::string_view operation, RequestContext& context, Json input) {
+  auto it = handlers().find(operation);
+  if (it == handlers().end()) {
+    throw AwsError::unknown_operation("The requested operation " + std::string(operation) + " is not supported.");
+  }
+  if (!input.is_object()) input = Json::object();
+  try {
+    co_return co_await (this->*(it->second))(context, input);
+  } catch (const expr::ExpressionError& error) {
+    throw errors::validation(error.message);
+  }
+}
+
+void DynamoDbService::start(boost::asio::any_io_executor executor) {
+  if (started_) return;
+  started_ = true;
+  tables_.load();
+  load_tables();
+  running_ = std::make_shared<std::atomic<bool>>(true);
+  boost::asio::co_spawn(executor, run_ttl_worker(), boost::asio::detached);
+}
+
+void DynamoDbService::stop() {
+  if (running_) running_->store(false);
+  started_ = false;
+}
+
+awaitable<void> DynamoDbService::reset() {
+  {
+    std::unique_lock lock(tables_mutex_);
+    for (auto& [key, table] : live_) {
+      std::lock_guard table_lock(table->mutex);
+      table->deleted = true;
+    }
+    live_.clear();
+  }
+  tables_.clear();
+  co_await store_.wipe(kSpace);
+}
+
+Json DynamoDbService::health() const {
+  std::shared_lock lock(tables_mutex_);
+  int64_t items = 0;
+  for (const auto& [key, table] : live_) items += table->counters.items;
+  return {{"state", "running"}, {"tables", live_.size()}, {"items", items}, {"items_expired", items_expired_.load()}};
+}
+
+double Capacity::total() const {
+  double sum = table;
+  for (const auto& [name, units] : local_indexes) sum += units;
+  for (const auto& [name, units] : global_indexes) sum += units;
+  return sum;
+}
+
+void Capacity::add(const Capacity& other) {
+  table += other.table;
+  for (const auto& [name, units] : other.local_indexes) local_indexes[name] += units;
+  for (const auto& [name, units] : other.global_indexes) global_indexes[name] += units;
+}
+
+awaitable<void> DynamoDbService::run_ttl_worker() {
+  auto running = running_;
+  auto executor = co_await boost::asio::this_coro::executor;
+  boost::asio::steady_timer timer(executor);
+  while (running->load()) {
+    timer.expires_after(std::chrono::seconds(1));
+    boost::system::error_code ignored;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+    if (!running->load()) break;
+    try {
+      co_await expire_items();
+    } catch (const std::exception& error) {
+      NIMBUS_LOG(Warn, std::string("dynamodb: TTL pass failed: ") + error.what());
+    }
+  }
+}
+
+}  // namespace nimbus::dynamodb
