@@ -1,6 +1,7 @@
 #include "services/registry.h"
 
 #include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/streams_service.h"
 #include "services/events/events_service.h"
 #include "services/lambda/function_url_service.h"
 #include "services/lambda/lambda_service.h"
@@ -32,7 +33,10 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   services_.push_back(events::make_events_service({store, clock, *outbox_, call_service}));
   services_.push_back(scheduler::make_scheduler_service({store, clock, *outbox_}));
   services_.push_back(schemas::make_schemas_service({store, clock, call_service}));
-  services_.push_back(dynamodb::make_dynamodb_service({store, clock}));
+  auto dynamodb = dynamodb::make_dynamodb_service({store, clock});
+  auto dynamodb_streams = dynamodb::make_streams_service(*dynamodb);
+  services_.push_back(std::move(dynamodb));
+  services_.push_back(std::move(dynamodb_streams));
 }
 
 Service* ServiceRegistry::find(std::string_view name) const {
@@ -64,7 +68,7 @@ void ServiceRegistry::stop() {
 std::vector<const model::ServiceModel*> known_models() {
   return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model(),
           &model::lambda_model(), &model::events_model(), &model::scheduler_model(),
-          &model::schemas_model(), &model::dynamodb_model()};
+          &model::schemas_model(), &model::dynamodb_model(), &model::dynamodbstreams_model()};
 }
 
 }  // namespace nimbus

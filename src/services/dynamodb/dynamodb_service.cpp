@@ -82,13 +82,15 @@ void DynamoDbService::stop() {
 }
 
 awaitable<void> DynamoDbService::reset() {
+  std::map<std::string, std::shared_ptr<TableState>> dropped;
   {
     std::unique_lock lock(tables_mutex_);
-    for (auto& [key, table] : live_) {
-      std::lock_guard table_lock(table->mutex);
-      table->deleted = true;
-    }
-    live_.clear();
+    dropped.swap(live_);
+  }
+  // A table's lock is taken before tables_mutex_ (DeleteTable), never under it.
+  for (auto& [key, table] : dropped) {
+    std::lock_guard table_lock(table->mutex);
+    table->deleted = true;
   }
   tables_.clear();
   co_await store_.wipe(kSpace);

@@ -50,6 +50,7 @@ struct Capacity {
 
 // Item count and size of a table and of each of its indexes, kept with every write.
 struct Counters {
+  int64_t sequence = 0;  // the last stream record's sequence number
   int64_t items = 0;
   int64_t bytes = 0;
   std::map<std::string, std::pair<int64_t, int64_t>> indexes;  // name -> (items, bytes)
@@ -62,6 +63,10 @@ struct TableState {
   std::shared_ptr<const TableSchema> schema;
   std::string record_key;         // <account>/<region>/<name>
   std::string ttl_attribute;      // empty when TTL is off
+  std::string region;
+  // The enabled stream, which gets a record of every change (empty label: none).
+  std::string stream_label;
+  std::string stream_view_type;
   Counters counters;
   bool deleted = false;
 
@@ -83,6 +88,16 @@ struct ItemChange {
   std::string key;
   std::optional<Json> old_item;
   std::optional<Json> new_item;
+  bool by_ttl = false;  // a TTL deletion: its stream record names the DynamoDB service as the actor
+};
+
+// A stream of a table, as ListStreams and DescribeStream show it.
+struct StreamInfo {
+  Json entry;  // {StreamArn, StreamLabel, StreamViewType, Created, FirstSequence, LastSequence?}
+  std::string table_id;
+  std::string table_name;
+  Json key_schema;
+  int64_t sequence = 0;  // the table's last sequence number
 };
 
 class DynamoDbService final : public Service {
@@ -98,7 +113,8 @@ class DynamoDbService final : public Service {
   awaitable<void> reset() override;
   Json health() const override;
 
-  // Deletes the items whose TTL has passed on nimbus's clock; returns how many.
+  // Deletes the items whose TTL has passed on nimbus's clock, and stream records past their
+  // retention; returns how many items.
   awaitable<int64_t> expire_items();
 
  private:
@@ -157,6 +173,8 @@ class DynamoDbService final : public Service {
   // The table's description with live counters, as DescribeTable answers it.
   Json live_description(const TableState& table, const Json& record) const;
   storage::Store& store() { return store_; }
+  // The streams of the caller's tables, enabled or not, in table then creation order.
+  std::vector<StreamInfo> list_streams(const RequestContext& context) const;
   Clock& clock() { return clock_; }
 
  private:
@@ -167,6 +185,8 @@ class DynamoDbService final : public Service {
   // Removes every key of a table (items, entries, counters); under the table's lock.
   void stage_table_removal(const TableState& table, storage::WriteBatch& batch);
   awaitable<void> run_ttl_worker();
+  // Removes stream records older than the 24-hour retention (a bounded number per pass).
+  void trim_stream_records(const TableState& table, storage::WriteBatch& batch, int64_t now);
 
   storage::Store& store_;
   Clock& clock_;

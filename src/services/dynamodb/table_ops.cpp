@@ -11,6 +11,7 @@
 #include "services/dynamodb/dynamodb_errors.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/item_keys.h"
+#include "services/dynamodb/stream_records.h"
 #include "storage/key_codec.h"
 
 namespace nimbus::dynamodb {
@@ -27,15 +28,27 @@ std::string stream_label(int64_t ms) {
   return iso + millis;
 }
 
-// Sets or clears the stream fields of a description from a StreamSpecification.
-void apply_stream(Json& description, const Json& stream, int64_t now_ms) {
+// Enables or disables the table's stream in its record: the description's stream fields, and the
+// record's list of streams (a disabled one stays readable, closed at the last sequence number).
+void apply_stream(Json& record, const Json& stream, int64_t now_ms, int64_t sequence) {
+  Json& description = record["Description"];
+  if (!record.contains("Streams")) record["Streams"] = Json::array();
   if (stream.value("StreamEnabled", false)) {
     description["StreamSpecification"] = stream;
     std::string label = stream_label(now_ms);
+    std::string arn = description["TableArn"].get<std::string>() + "/stream/" + label;
     description["LatestStreamLabel"] = label;
-    description["LatestStreamArn"] = description["TableArn"].get<std::string>() + "/stream/" + label;
+    description["LatestStreamArn"] = arn;
+    record["Streams"].push_back({{"StreamArn", arn},
+                                 {"StreamLabel", label},
+                                 {"StreamViewType", stream["StreamViewType"]},
+                                 {"Created", static_cast<double>(now_ms) / 1000.0},
+                                 {"FirstSequence", sequence + 1}});
   } else {
     description.erase("StreamSpecification");
+    for (auto& entry : record["Streams"]) {
+      if (!entry.contains("LastSequence")) entry["LastSequence"] = sequence;
+    }
   }
 }
 
@@ -49,16 +62,19 @@ Json with_status(Json description, const char* status) {
 awaitable<Json> DynamoDbService::create_table(RequestContext& context, const Json& in) {
   std::string name = in["TableName"].get<std::string>();
   NewTable table{table_arn(context, name), ids::uuid4(), static_cast<double>(clock_.now_ms()) / 1000.0};
-  Json description = describe_new_table(in, table);
-  if (in.contains("StreamSpecification")) apply_stream(description, in["StreamSpecification"], clock_.now_ms());
+  Json new_record = {{"Description", describe_new_table(in, table)}, {"Tags", in.value("Tags", Json::array())}};
+  if (in.contains("StreamSpecification")) apply_stream(new_record, in["StreamSpecification"], clock_.now_ms(), 0);
+  const Json& description = new_record["Description"];
   std::string key = scope(context) + name;
   auto [pending, record] = tables_.update(key, [&](std::optional<Json>& existing) {
     if (existing) throw errors::resource_in_use("Table already exists: " + name);
-    existing = Json{{"Description", description}, {"Tags", in.value("Tags", Json::array())}};
+    existing = new_record;
   });
   auto state = std::make_shared<TableState>();
   state->schema = std::make_shared<const TableSchema>(TableSchema::from_description(description));
   state->record_key = key;
+  state->region = context.region;
+  sync_stream(*state, new_record);
   {
     std::unique_lock lock(tables_mutex_);
     live_[key] = std::move(state);
@@ -200,7 +216,7 @@ awaitable<Json> DynamoDbService::update_table(RequestContext& context, const Jso
             if (!enable && !enabled) {
               throw errors::validation("Table already has a disabled stream: TableName: " + state->schema->name);
             }
-            apply_stream(table, in["StreamSpecification"], now);
+            apply_stream(*record, in["StreamSpecification"], now, state->counters.sequence);
             changed = true;
           }
           if (in.contains("SSESpecification")) {
@@ -300,7 +316,10 @@ awaitable<Json> DynamoDbService::update_table(RequestContext& context, const Jso
           for (const auto& index : new_indexes) backfill_index(*state, index, batch);
         });
     pending = result.first;
-    if (result.second) description = live_description(*state, *result.second);
+    if (result.second) {
+      description = live_description(*state, *result.second);
+      sync_stream(*state, *result.second);
+    }
   }
   co_await pending->wait();
   co_return Json{{"TableDescription", with_status(std::move(description), "UPDATING")}};

@@ -9,6 +9,7 @@
 #include "services/dynamodb/expr/number.h"
 #include "services/dynamodb/expr/value.h"
 #include "services/dynamodb/item_keys.h"
+#include "services/dynamodb/stream_records.h"
 #include "services/dynamodb/ttl_index.h"
 #include "storage/key_codec.h"
 
@@ -24,6 +25,7 @@ Counters parse_counters(const std::optional<std::string>& stored) {
   if (!stored) return counters;
   auto json = Json::parse(*stored, nullptr, false);
   if (!json.is_object()) return counters;
+  counters.sequence = json.value("sequence", int64_t{0});
   counters.items = json.value("items", int64_t{0});
   counters.bytes = json.value("bytes", int64_t{0});
   if (json.contains("indexes")) {
@@ -87,7 +89,10 @@ awaitable<ItemWrite> DynamoDbService::write_item(std::shared_ptr<TableState> tab
 }
 
 void DynamoDbService::write_counters(const TableState& table, storage::WriteBatch& batch) const {
-  Json json = {{"items", table.counters.items}, {"bytes", table.counters.bytes}, {"indexes", Json::object()}};
+  Json json = {{"sequence", table.counters.sequence},
+               {"items", table.counters.items},
+               {"bytes", table.counters.bytes},
+               {"indexes", Json::object()}};
   for (const auto& [name, pair] : table.counters.indexes) json["indexes"][name] = {pair.first, pair.second};
   batch.put(kSpace, counters_key(*table.schema), json.dump());
 }
@@ -155,6 +160,11 @@ Capacity DynamoDbService::stage_change(TableState& table, storage::WriteBatch& b
       if (new_expiry >= 0) batch.put(kSpace, ttl_entry_key(schema, new_expiry, change.key), "");
     }
   }
+  if (!table.stream_label.empty() && change.old_item != change.new_item) {
+    int64_t sequence = ++table.counters.sequence;
+    batch.put(kSpace, stream_record_key(schema.id, table.stream_label, sequence),
+              stream_record(table, change, sequence, clock_.now_ms()).dump());
+  }
   write_counters(table, batch);
   return capacity;
 }
@@ -181,6 +191,8 @@ void DynamoDbService::load_tables() {
     auto state = std::make_shared<TableState>();
     state->schema = std::make_shared<const TableSchema>(TableSchema::from_description(record["Description"]));
     state->record_key = key;
+    state->region = key.substr(key.find('/') + 1, key.find('/', key.find('/') + 1) - key.find('/') - 1);
+    sync_stream(*state, record);
     if (record.contains("TimeToLive") && record["TimeToLive"].value("TimeToLiveStatus", "") == "ENABLED") {
       state->ttl_attribute = record["TimeToLive"].value("AttributeName", "");
     }
@@ -211,13 +223,26 @@ void DynamoDbService::backfill_index(TableState& table, const IndexSchema& index
 }
 
 void DynamoDbService::stage_table_removal(const TableState& table, storage::WriteBatch& batch) {
-  for (const char* kind : {"i", "x", "t"}) {
+  for (const char* kind : {"i", "x", "t", "s"}) {
     store_.scan(kSpace, storage::keys::join({kind, table.schema->id}), [&](std::string_view key, std::string_view) {
       batch.remove(kSpace, key);
       return true;
     });
   }
   batch.remove(kSpace, counters_key(*table.schema));
+}
+
+void DynamoDbService::trim_stream_records(const TableState& table, storage::WriteBatch& batch, int64_t now) {
+  constexpr size_t kMaxTrimmedPerPass = 1000;
+  size_t trimmed = 0;
+  // Labels are creation times and sequence numbers grow, so the oldest records come first.
+  store_.scan(kSpace, storage::keys::join({"s", table.schema->id}), [&](std::string_view key, std::string_view value) {
+    auto record = Json::parse(value, nullptr, false);
+    double created = record.is_object() ? record["dynamodb"].value("ApproximateCreationDateTime", 0.0) : 0.0;
+    if (created >= static_cast<double>(now - kStreamRetentionSeconds)) return false;
+    batch.remove(kSpace, key);
+    return ++trimmed < kMaxTrimmedPerPass;
+  });
 }
 
 awaitable<int64_t> DynamoDbService::expire_items() {
@@ -232,13 +257,14 @@ awaitable<int64_t> DynamoDbService::expire_items() {
     std::shared_ptr<storage::PendingCommit> pending;
     {
       std::lock_guard lock(table->mutex);
-      if (table->deleted || table->ttl_attribute.empty()) continue;
+      if (table->deleted) continue;
       storage::WriteBatch batch;
-      for (const auto& item_key : due_item_keys(store_, *table->schema, now)) {
+      trim_stream_records(*table, batch, now);
+      for (const auto& item_key : table->ttl_attribute.empty() ? std::vector<std::string>{} : due_item_keys(store_, *table->schema, now)) {
         auto item = read_item(item_key);
         auto expiry = item ? ttl_seconds(*item, table->ttl_attribute) : std::nullopt;
         if (!expiry || !ttl_due(*expiry, now)) continue;
-        stage_change(*table, batch, {item_key, item, std::nullopt});
+        stage_change(*table, batch, {item_key, item, std::nullopt, true});
         ++expired;
       }
       if (!batch.empty()) pending = store_.submit(std::move(batch));
