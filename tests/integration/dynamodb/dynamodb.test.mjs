@@ -184,7 +184,7 @@ test('updates: arithmetic, sets, list_append, if_not_exists and every ReturnValu
   assert.equal(all.Attributes.n, 2);
   const wrong = await expectError(() => doc.send(new PutCommand({ TableName, Item: { pk: 'x' }, ReturnValues: 'ALL_NEW' })));
   assert.equal(wrong.name, 'ValidationException');
-  assert.equal(wrong.message, 'ReturnValues can only be ALL_OLD or NONE');
+  assert.equal(wrong.message, 'Return values set to invalid value');
 });
 
 // --- conditions and transactions ---------------------------------------------------------------------

@@ -311,7 +311,9 @@ EXPRESSION_ERRORS = [
     ("unknown-function", dict(ConditionExpression="no_such_fn(v)"),
      "Invalid ConditionExpression: Invalid function name; function: no_such_fn"),
     ("values-without-expression", dict(ExpressionAttributeValues={":v": s("x")}),
-     "ExpressionAttributeValues can only be specified when using expressions"),
+     "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"),
+    ("names-without-expression", dict(ExpressionAttributeNames={"#n": "x"}),
+     "ExpressionAttributeNames can only be specified when using expressions"),
 ]
 
 
@@ -355,10 +357,12 @@ def test_put_and_delete_return_values(ddb, table):
     assert second["Attributes"] == {"pk": s("a"), "v": n("1")}
     assert "Attributes" not in ddb.put_item(TableName=table, Item={"pk": s("a"), "v": n("3")}, ReturnValues="NONE")
     for bad in ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"]:
+        # PutItem and DeleteItem know only NONE and ALL_OLD; DynamoDB's answer (also DynamoDB Local's) is
+        # "Return values set to invalid value".
         assert error_of(ddb.put_item, TableName=table, Item={"pk": s("a")}, ReturnValues=bad) == (
-            "ValidationException", "ReturnValues can only be ALL_OLD or NONE")
+            "ValidationException", "Return values set to invalid value")
         assert error_of(ddb.delete_item, TableName=table, Key={"pk": s("a")}, ReturnValues=bad) == (
-            "ValidationException", "ReturnValues can only be ALL_OLD or NONE")
+            "ValidationException", "Return values set to invalid value")
     deleted = ddb.delete_item(TableName=table, Key={"pk": s("a")}, ReturnValues="ALL_OLD")
     assert deleted["Attributes"] == {"pk": s("a"), "v": n("3")}
     assert "Attributes" not in ddb.delete_item(TableName=table, Key={"pk": s("a")}, ReturnValues="ALL_OLD")
@@ -587,9 +591,9 @@ def test_write_capacity_is_one_unit_per_started_kilobyte(ddb, table):
 def test_read_capacity_is_one_unit_per_started_4_kb_and_half_for_eventual_reads(ddb, table):
     ddb.put_item(TableName=table, Item={"pk": s("small"), "d": s("x")})
     ddb.put_item(TableName=table, Item={"pk": s("big"), "d": s("x" * 5000)})
-    # 4096 bytes exactly is one unit: 3 + 1 + 4092.
-    ddb.put_item(TableName=table, Item={"pk": s("4kb"), "d": s("x" * 4092)})
-    ddb.put_item(TableName=table, Item={"pk": s("4kb+1"), "d": s("x" * 4093)})
+    # 4096 bytes exactly is one unit: "pk" + "k1" (4 bytes) + "d" (1 byte) + 4091 bytes; one more byte is two.
+    ddb.put_item(TableName=table, Item={"pk": s("k1"), "d": s("x" * 4091)})
+    ddb.put_item(TableName=table, Item={"pk": s("k2"), "d": s("x" * 4092)})
 
     def read(key, consistent):
         return units(ddb.get_item(TableName=table, Key={"pk": s(key)}, ConsistentRead=consistent,
@@ -597,7 +601,8 @@ def test_read_capacity_is_one_unit_per_started_4_kb_and_half_for_eventual_reads(
 
     assert (read("small", True), read("small", False)) == (1.0, 0.5)
     assert (read("big", True), read("big", False)) == (2.0, 1.0)
-    assert (read("4kb", True), read("4kb+1", True)) == (1.0, 2.0)
+    assert (read("k1", True), read("k2", True)) == (1.0, 2.0)
+    assert (read("k1", False), read("k2", False)) == (0.5, 1.0)
     # Reading an item that is not there still costs a read.
     assert (read("absent", True), read("absent", False)) == (1.0, 0.5)
 

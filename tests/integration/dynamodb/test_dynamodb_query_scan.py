@@ -150,10 +150,37 @@ def test_projection_and_select_on_a_table(ddb, numbered):
         {"sk": n(1)}, {"sk": n(2)}]
     assert ddb.query(**base, Select="ALL_ATTRIBUTES")["Items"][0] == {
         "pk": s("p"), "sk": n(1), "data": s("d1"), "even": {"BOOL": False}}
-    code, message = error_of(ddb.query, **base, Select="ALL_PROJECTED_ATTRIBUTES")
-    assert code == "ValidationException"
-    # "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
-    assert "ALL_PROJECTED_ATTRIBUTES" in message and "IndexName" in message, message
+
+
+# Query's texts carry the "1 validation error detected: " prefix, Scan's do not.
+SELECT_ERRORS = [
+    ("all-projected-on-a-table", {"Select": "ALL_PROJECTED_ATTRIBUTES"},
+     "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"),
+    ("specific-without-projection", {"Select": "SPECIFIC_ATTRIBUTES"},
+     "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"),
+    ("count-with-projection", {"Select": "COUNT", "ProjectionExpression": "sk"},
+     "Cannot specify the ProjectionExpression when choosing to get only the Count"),
+    ("all-with-projection", {"Select": "ALL_ATTRIBUTES", "ProjectionExpression": "sk"},
+     "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES"),
+    # The model's enum check: prefixed on both operations.
+    ("unknown-select", {"Select": "count"},
+     "1 validation error detected: Value 'count' at 'select' failed to satisfy constraint: Member must satisfy "
+     "enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"),
+]
+
+
+@pytest.mark.parametrize("operation", ["query", "scan"])
+@pytest.mark.parametrize("params,expected", [e[1:] for e in SELECT_ERRORS], ids=[e[0] for e in SELECT_ERRORS])
+def test_invalid_select_combinations_are_refused(ddb, numbered, operation, params, expected):
+    if operation == "query":
+        call = ddb.query
+        params = {**params, "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("p")}}
+        if not expected.startswith("1 validation error detected: "):
+            expected = "1 validation error detected: " + expected
+    else:
+        call = ddb.scan
+    code, message = error_of(call, TableName=numbered, **params)
+    assert (code, message) == ("ValidationException", expected)
 
 
 @pytest.mark.parametrize("condition,values,expected", [

@@ -480,3 +480,43 @@ def test_item_count_and_size_follow_the_items(ddb):
     [gsi] = table["GlobalSecondaryIndexes"]
     assert gsi["ItemCount"] == 3  # the item without the index key is not in the (sparse) index
     assert gsi["IndexSizeBytes"] > 0
+
+
+# --- the JSON protocol on the wire --------------------------------------------------------------------
+
+def test_wire_format_of_answers_and_errors(nimbus, ddb):
+    """awsJson 1.0 as DynamoDB speaks it: the content type, a request id, and errors as
+    {"__type": "com.amazonaws.dynamodb.v20120810#Code", "message": ...}."""
+    name = create_table(ddb)
+    ok = raw(nimbus.endpoint, "DescribeTable", {"TableName": name})
+    assert ok.status_code == 200
+    assert ok.headers["Content-Type"].startswith("application/x-amz-json-1.0")
+    assert ok.headers.get("x-amzn-RequestId")
+    assert ok.json()["Table"]["TableName"] == name
+
+    missing = raw(nimbus.endpoint, "DescribeTable", {"TableName": "nope-nope"})
+    assert missing.status_code == 400
+    assert missing.json()["__type"] == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
+    assert raw_error(missing) == ("ResourceNotFoundException", "Requested resource not found: Table: nope-nope not found")
+
+    # Unknown operations and unparseable bodies get the service framework's codes.
+    unknown = raw(nimbus.endpoint, "NoSuchOperation", {})
+    assert unknown.status_code == 400 and raw_error(unknown)[0] == "UnknownOperationException"
+    from conftest import raw_json
+    garbage = raw_json(nimbus.endpoint, "DynamoDB_20120810.ListTables", b"{not json", service="dynamodb")
+    assert garbage.status_code == 400 and raw_error(garbage)[0] == "SerializationException"
+    wrong_type = raw(nimbus.endpoint, "ListTables", {"Limit": "ten"})
+    assert wrong_type.status_code == 400 and raw_error(wrong_type)[0] == "SerializationException"
+    nimbus.assert_serving()
+
+
+def test_answers_carry_the_crc32_of_their_body(nimbus, ddb):
+    """DynamoDB sends x-amz-crc32 (the CRC32 of the body, as the developer guide's low-level API example shows);
+    botocore and the SDKs verify it when present."""
+    import zlib
+
+    name = create_table(ddb)
+    for response in [raw(nimbus.endpoint, "DescribeTable", {"TableName": name}),
+                     raw(nimbus.endpoint, "GetItem", {"TableName": name, "Key": {"pk": {"S": "none"}}}),
+                     raw(nimbus.endpoint, "DescribeTable", {"TableName": "nope-nope"})]:
+        assert int(response.headers["x-amz-crc32"]) == zlib.crc32(response.content), response.headers
