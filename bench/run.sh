@@ -11,6 +11,7 @@
 #   BENCH_PREFILL=300000 MOTO_DURATION=5 NIMBUS_BIN=build/nimbus MOTO_PYTHON=python3
 #   BENCH_SKIP="soak moto nginx"   (any of: startup load soak nginx moto)
 #   bench/run.sh s3   runs the S3 benchmarks instead (bench/s3_bench.sh)
+#   bench/run.sh dynamodb   runs the DynamoDB benchmarks instead (bench/dynamodb_bench.sh)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ "${1:-}" == "s3" ]]; then
   shift
   exec "$ROOT/bench/s3_bench.sh" "$@"
+fi
+# `bench/run.sh dynamodb [...]`: the DynamoDB benchmarks (bench/dynamodb_bench.sh, knobs documented there).
+if [[ "${1:-}" == "dynamodb" ]]; then
+  shift
+  exec "$ROOT/bench/dynamodb_bench.sh" "$@"
 fi
 NIMBUS_BIN="${NIMBUS_BIN:-$ROOT/build/nimbus}"
 OUT="$ROOT/build/bench"
