@@ -196,13 +196,15 @@ EOF
 fi
 
 # ---- moto: DynamoDB peer ----------------------------------------------------------------------------
-if ! skipped moto && "$MOTO_PYTHON" -c 'import moto.server, moto.dynamodb' 2>/dev/null; then
+# The interpreter that imports moto, run directly (not through pyenv's shim scripts).
+MOTO_EXE=$(skipped moto || "$MOTO_PYTHON" -c 'import sys, moto.server, moto.dynamodb; print(sys.executable)' 2>/dev/null)
+if ! skipped moto && [[ -n "$MOTO_EXE" ]]; then
   MPORT=$(free_port)
-  "$MOTO_PYTHON" -m moto.server -H 127.0.0.1 -p "$MPORT" >"$WORK/moto.log" 2>&1 &
+  "$MOTO_EXE" -m moto.server -H 127.0.0.1 -p "$MPORT" >"$WORK/moto.log" 2>&1 &
   MPID=$!
   PIDS+=("$MPID")
   if wait_http "$MPORT" /moto-api/; then
-    echo "== moto $("$MOTO_PYTHON" -c 'import moto; print(moto.__version__)') (port $MPORT, ${MOTO_DURATION}s per step, Query at $MOTO_QUERY_RATE/s)"
+    echo "== moto $("$MOTO_EXE" -c 'import moto; print(moto.__version__)') (port $MPORT, ${MOTO_DURATION}s per step, Query at $MOTO_QUERY_RATE/s)"
     suite moto "$MPORT" "$MOTO_DURATION" "$MOTO_QUERY_RATE"
     R[moto.rss]=$(rss_mib "$MPID")
   fi
