@@ -52,5 +52,7 @@ HttpResponse encode_rest_json_error(const model::ServiceModel* service, const Aw
 // Sets the headers every response carries (request id, content type, length).
 void finish_response(HttpResponse& response, std::string_view content_type,
                      std::string_view request_id);
+// DynamoDB's answers carry x-amz-crc32, the CRC32 of the body, which its SDKs check when present.
+void add_body_crc32(const model::ServiceModel& service, HttpResponse& response);
 
 }  // namespace nimbus::protocol::detail

@@ -2,6 +2,8 @@
 #include "protocol/codecs.h"
 #include "protocol/xml_writer.h"
 
+#include <zlib.h>
+
 namespace nimbus::protocol {
 namespace detail {
 namespace {
@@ -34,6 +36,13 @@ void finish_response(HttpResponse& response, std::string_view content_type, std:
   response.prepare_payload();
 }
 
+void add_body_crc32(const model::ServiceModel& service, HttpResponse& response) {
+  if (service.name != "dynamodb" && service.name != "dynamodbstreams") return;
+  const std::string& body = response.body();
+  response.set("x-amz-crc32", std::to_string(crc32(0L, reinterpret_cast<const Bytef*>(body.data()),
+                                                    static_cast<uInt>(body.size()))));
+}
+
 HttpResponse encode_json_error(const model::ServiceModel* service, const AwsError& error,
                                std::string_view request_id) {
   HttpResponse response{status_of(error), 11};
@@ -46,6 +55,7 @@ HttpResponse encode_json_error(const model::ServiceModel* service, const AwsErro
   }
   std::string version = service && !service->json_version.empty() ? std::string(service->json_version) : "1.0";
   finish_response(response, "application/x-amz-json-" + version, request_id);
+  if (service != nullptr) add_body_crc32(*service, response);
   return response;
 }
 

@@ -190,6 +190,7 @@ HttpResponse encode_json(const ServiceModel& service, const model::OperationDef&
   std::string content_type = "application/x-amz-json-" +
                              std::string(service.json_version.empty() ? "1.0" : service.json_version);
   finish_response(response, content_type, request_id);
+  add_body_crc32(service, response);
   return response;
 }
 

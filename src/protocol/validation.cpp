@@ -34,8 +34,14 @@ enum class Violation { Missing, Invalid };
 // Services of the plain query protocol (STS, IAM) answer as AWS's Coral framework does:
 // ValidationError "1 validation error detected: Value '900' at 'durationSeconds' failed to satisfy
 // constraint: Member must have value greater than or equal to 900", fields in lower camel case.
+// Services whose validation errors are Coral's "1 validation error detected: ..." form: plain
+// query-protocol services, and DynamoDB (whose code for them is ValidationException).
+bool is_dynamodb(const ServiceModel& service) {
+  return service.name == "dynamodb" || service.name == "dynamodbstreams";
+}
+
 bool coral_validation(const ServiceModel& service, Wire wire) {
-  return wire == Wire::Query && service.protocol == "query";
+  return (wire == Wire::Query && service.protocol == "query") || is_dynamodb(service);
 }
 
 std::string coral_field(const std::string& path) {
@@ -48,11 +54,13 @@ std::string coral_field(const std::string& path) {
   return out;
 }
 
-[[noreturn]] void fail_coral(const Json* value, const std::string& path, const std::string& constraint) {
+[[noreturn]] void fail_coral(const ServiceModel& service, const Json* value, const std::string& path,
+                             const std::string& constraint) {
   std::string shown = "null";
   if (value) shown = "'" + (value->is_string() ? value->get<std::string>() : value->dump()) + "'";
-  throw AwsError(400, "ValidationError", "1 validation error detected: Value " + shown + " at '" +
-                                             coral_field(path) + "' failed to satisfy constraint: " + constraint);
+  throw AwsError(400, is_dynamodb(service) ? "ValidationException" : "ValidationError",
+                 "1 validation error detected: Value " + shown + " at '" + coral_field(path) +
+                     "' failed to satisfy constraint: " + constraint);
 }
 
 bool is_present(const Json& object, std::string_view name) {
@@ -63,7 +71,7 @@ bool is_present(const Json& object, std::string_view name) {
 void check_required(const ServiceModel& service, Wire wire, const MemberDef& member,
                     const Json& object, const std::string& path) {
   if (member.required && !is_present(object, member.name)) {
-    if (coral_validation(service, wire)) fail_coral(nullptr, path, "Member must not be null");
+    if (coral_validation(service, wire)) fail_coral(service, nullptr, path, "Member must not be null");
     fail(service, wire, Violation::Missing, path, "");
   }
 }
@@ -81,7 +89,7 @@ void check_enum(const ServiceModel& service, Wire wire, const ShapeDef& shape, c
   if (coral_validation(service, wire)) {
     std::string set(shape.enum_values);
     for (size_t at = set.find('\n'); at != std::string::npos; at = set.find('\n', at)) set.replace(at, 1, ", ");
-    fail_coral(&value, path, "Member must satisfy enum value set: [" + set + "]");
+    fail_coral(service, &value, path, "Member must satisfy enum value set: [" + set + "]");
   }
   fail(service, wire, Violation::Invalid, path, "Value must be one of the allowed values.");
 }
@@ -99,7 +107,7 @@ void check_range(const ServiceModel& service, Wire wire, const ShapeDef& shape, 
     bool low = shape.has_min && number < static_cast<double>(shape.min);
     bool high = shape.has_max && number > static_cast<double>(shape.max);
     if ((low || high) && coral_validation(service, wire)) {
-      fail_coral(&value, path, low ? "Member must have value greater than or equal to " + std::to_string(shape.min)
+      fail_coral(service, &value, path, low ? "Member must have value greater than or equal to " + std::to_string(shape.min)
                                    : "Member must have value less than or equal to " + std::to_string(shape.max));
     }
     if (low || high) fail(service, wire, Violation::Invalid, path, "Value is out of range.");
@@ -109,10 +117,10 @@ void check_range(const ServiceModel& service, Wire wire, const ShapeDef& shape, 
   }
   if (coral_validation(service, wire)) {
     if (shape.has_min && measured < shape.min) {
-      fail_coral(&value, path, "Member must have length greater than or equal to " + std::to_string(shape.min));
+      fail_coral(service, &value, path, "Member must have length greater than or equal to " + std::to_string(shape.min));
     }
     if (shape.has_max && measured > shape.max) {
-      fail_coral(&value, path, "Member must have length less than or equal to " + std::to_string(shape.max));
+      fail_coral(service, &value, path, "Member must have length less than or equal to " + std::to_string(shape.max));
     }
   }
   if (shape.has_min && measured < shape.min) {

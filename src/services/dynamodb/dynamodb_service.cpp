@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.h"
+
+#include <algorithm>
 #include "services/dynamodb/dynamodb_errors.h"
 #include "services/dynamodb/expr/expression_error.h"
 
@@ -47,6 +49,29 @@ const std::unordered_map<std::string_view, DynamoDbService::Handler>& DynamoDbSe
   return table;
 }
 
+namespace {
+
+bool is_name_character(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+}  // namespace
+
+// The model's name pattern, which the protocol layer does not check (TableName may also be an ARN).
+void DynamoDbService::check_names(const Json& input) {
+  for (const char* member : {"TableName", "IndexName"}) {
+    auto it = input.find(member);
+    if (it == input.end() || !it->is_string()) continue;
+    const auto& name = it->get_ref<const std::string&>();
+    if (name.starts_with("arn:") || std::all_of(name.begin(), name.end(), is_name_character)) continue;
+    std::string field(member);
+    field[0] = static_cast<char>(field[0] - 'A' + 'a');
+    throw errors::validation("1 validation error detected: Value '" + name + "' at '" + field +
+                             "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                             "[a-zA-Z0-9_.-]+");
+  }
+}
+
 DynamoDbService::DynamoDbService(DynamoDbDeps deps)
     : store_(deps.store), clock_(deps.clock), tables_(deps.store, std::string(kSpace), "table") {}
 
@@ -60,6 +85,7 @@ awaitable<Json> DynamoDbService::invoke(std::string_view operation, RequestConte
     throw AwsError::unknown_operation("The requested operation " + std::string(operation) + " is not supported.");
   }
   if (!input.is_object()) input = Json::object();
+  check_names(input);
   try {
     co_return co_await (this->*(it->second))(context, input);
   } catch (const expr::ExpressionError& error) {

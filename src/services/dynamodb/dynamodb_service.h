@@ -178,6 +178,7 @@ class DynamoDbService final : public Service {
   Clock& clock() { return clock_; }
 
  private:
+  static void check_names(const Json& input);
   void load_tables();
   void write_counters(const TableState& table, storage::WriteBatch& batch) const;
   // Writes every item's index entries for a new index (UpdateTable), under the table's lock.

@@ -28,6 +28,7 @@ void check_item(Json& item) {
 awaitable<Json> DynamoDbService::put_item(RequestContext& context, const Json& in) {
   auto table = table_from_member(context, in["TableName"]);
   std::string returning = return_values(in, {"NONE", "ALL_OLD"}, "PutItem");
+  require_expressions(in, {"ConditionExpression"});
   RequestExpressions expressions(in);
   expressions.parse_condition(in);
   expressions.placeholders.check_all_used();
@@ -50,6 +51,7 @@ awaitable<Json> DynamoDbService::put_item(RequestContext& context, const Json& i
 
 awaitable<Json> DynamoDbService::get_item(RequestContext& context, const Json& in) {
   auto table = table_from_member(context, in["TableName"]);
+  require_expressions(in, {}, {"ProjectionExpression"});
   RequestExpressions expressions(in);
   expressions.parse_projection(in);
   expressions.placeholders.check_all_used();
@@ -67,6 +69,7 @@ awaitable<Json> DynamoDbService::get_item(RequestContext& context, const Json& i
 awaitable<Json> DynamoDbService::delete_item(RequestContext& context, const Json& in) {
   auto table = table_from_member(context, in["TableName"]);
   std::string returning = return_values(in, {"NONE", "ALL_OLD"}, "DeleteItem");
+  require_expressions(in, {"ConditionExpression"});
   RequestExpressions expressions(in);
   expressions.parse_condition(in);
   expressions.placeholders.check_all_used();
@@ -88,6 +91,7 @@ awaitable<Json> DynamoDbService::delete_item(RequestContext& context, const Json
 awaitable<Json> DynamoDbService::update_item(RequestContext& context, const Json& in) {
   auto table = table_from_member(context, in["TableName"]);
   std::string returning = return_values(in, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"}, "UpdateItem");
+  require_expressions(in, {"UpdateExpression", "ConditionExpression"});
   RequestExpressions expressions(in);
   std::optional<expr::Update> update;
   if (in.contains("UpdateExpression")) {
@@ -121,7 +125,8 @@ awaitable<Json> DynamoDbService::update_item(RequestContext& context, const Json
         throw errors::invalid_parameter("Cannot update attribute " + key->name + ". This attribute is part of the key");
       }
     }
-    check_item(updated);
+    expr::validate_item(updated);
+    if (expr::item_size(updated) > kMaxItemBytes) throw errors::validation("Item size to update has exceeded the maximum allowed size");
     return updated;
   };
   auto writing = write_item(table, locate, decide);

@@ -105,6 +105,27 @@ expr::Condition legacy_term(const std::string& attribute, const Json& spec, bool
 
 }  // namespace
 
+void require_expressions(const Json& request, std::initializer_list<const char*> value_expressions,
+                         std::initializer_list<const char*> name_only_expressions) {
+  bool any_value_expression = false;
+  for (const char* member : value_expressions) any_value_expression = any_value_expression || request.contains(member);
+  bool any_expression = any_value_expression;
+  for (const char* member : name_only_expressions) any_expression = any_expression || request.contains(member);
+  if (request.contains("ExpressionAttributeValues") && !any_value_expression) {
+    std::string missing;
+    size_t index = 0, count = value_expressions.size();
+    for (const char* member : value_expressions) {
+      missing += (index == 0 ? "" : index + 1 == count ? " and " : ", ") + std::string(member);
+      ++index;
+    }
+    throw errors::validation("ExpressionAttributeValues can only be specified when using expressions: " + missing +
+                             (count == 1 ? " is null" : " are null"));
+  }
+  if (request.contains("ExpressionAttributeNames") && !any_expression) {
+    throw errors::validation("ExpressionAttributeNames can only be specified when using expressions");
+  }
+}
+
 Json member_or_null(const Json& request, const char* name) {
   auto it = request.find(name);
   return it == request.end() ? Json(nullptr) : *it;

@@ -24,6 +24,11 @@ struct RequestExpressions {
   void parse_filter(const Json& request);  // FilterExpression (or QueryFilter / ScanFilter) into condition
 };
 
+// Refuses ExpressionAttributeValues when none of `value_expressions` is present, and
+// ExpressionAttributeNames when none of `value_expressions` or `name_only_expressions` is.
+void require_expressions(const Json& request, std::initializer_list<const char*> value_expressions,
+                         std::initializer_list<const char*> name_only_expressions = {});
+
 // The ExpressionAttributeNames/Values members, null when absent.
 Json member_or_null(const Json& request, const char* name);
 

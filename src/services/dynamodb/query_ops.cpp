@@ -8,34 +8,60 @@
 #include "services/dynamodb/item_request.h"
 #include "storage/key_codec.h"
 
+#include <functional>
+
 namespace nimbus::dynamodb {
 namespace {
 
 constexpr size_t kPageBytes = 1024 * 1024;
 
-// The request's Select, checked against the index and the projection it comes with.
-std::string select_of(const Json& in, const IndexSchema* index, bool has_projection) {
+// The request's Select, checked against the index and the projection it comes with. Query's
+// texts carry Coral's "1 validation error detected: " prefix, Scan's do not (as DynamoDB answers).
+std::string select_of(const Json& in, const IndexSchema* index, bool has_projection, bool is_query) {
+  auto invalid = [&](const std::string& text) {
+    return errors::validation((is_query ? "1 validation error detected: " : "") + text);
+  };
   std::string select = in.value("Select", "");
+  std::string projection_member = in.contains("AttributesToGet") ? "AttributesToGet" : "ProjectionExpression";
   if (select.empty()) {
     if (has_projection) return "SPECIFIC_ATTRIBUTES";
     return index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES";
   }
-  if (has_projection && select != "SPECIFIC_ATTRIBUTES") {
-    if (in.contains("AttributesToGet")) {
-      throw errors::validation("Cannot specify the AttributesToGet when choosing to get " +
-                               std::string(select == "COUNT" ? "only the Count" : select));
-    }
-    throw errors::validation("One or more parameter values were invalid: Select type " + select +
-                             " is not supported with ProjectionExpression; use SPECIFIC_ATTRIBUTES");
+  if (select == "SPECIFIC_ATTRIBUTES" && !has_projection) {
+    throw invalid("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+  }
+  if (select == "COUNT" && has_projection) {
+    throw invalid("Cannot specify the " + projection_member + " when choosing to get only the Count");
+  }
+  if (select == "ALL_ATTRIBUTES" && has_projection) {
+    throw invalid("Cannot specify the " + projection_member + " when choosing to get ALL_ATTRIBUTES");
+  }
+  if (select == "ALL_PROJECTED_ATTRIBUTES" && has_projection) {
+    throw invalid("Cannot specify the " + projection_member + " when choosing to get ALL_PROJECTED_ATTRIBUTES");
   }
   if (select == "ALL_PROJECTED_ATTRIBUTES" && !index) {
-    throw errors::validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is not supported for a table; use ALL_ATTRIBUTES");
+    throw invalid("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   }
   if (select == "ALL_ATTRIBUTES" && index && index->global && index->projection != "ALL") {
     throw errors::validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " +
                              index->name + " because its projection type is not ALL");
   }
   return select;
+}
+
+// Query filters may not name the queried key attributes.
+void check_filter_paths(const expr::Condition& condition, const KeyAttribute& hash, const std::optional<KeyAttribute>& range) {
+  std::function<void(const expr::Operand&)> visit_operand = [&](const expr::Operand& operand) {
+    if (operand.kind == expr::Operand::Kind::Path && !operand.path.empty() && !operand.path[0].is_index) {
+      const std::string& name = operand.path[0].name;
+      if (name == hash.name || (range && name == range->name)) {
+        throw errors::validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + name);
+      }
+    }
+    for (const auto& argument : operand.args) visit_operand(argument);
+  };
+  for (const auto& operand : condition.operands) visit_operand(operand);
+  for (const auto& child : condition.children) check_filter_paths(child, hash, range);
 }
 
 const IndexSchema* index_of(const TableSchema& schema, const Json& in) {
@@ -200,6 +226,7 @@ awaitable<Json> DynamoDbService::query(RequestContext& context, const Json& in) 
   auto table = table_from_member(context, in["TableName"]);
   auto schema = table->current_schema();
   const IndexSchema* index = index_of(*schema, in);
+  require_expressions(in, {"KeyConditionExpression", "FilterExpression"}, {"ProjectionExpression"});
   RequestExpressions expressions(in);
   expr::KeyCondition key_condition = key_condition_of(in, expressions);
   expressions.parse_filter(in);
@@ -248,7 +275,8 @@ awaitable<Json> DynamoDbService::query(RequestContext& context, const Json& in) 
         "string value. Key: " + hash.name);
   }
 
-  std::string select = select_of(in, index, expressions.projection.has_value());
+  std::string select = select_of(in, index, expressions.projection.has_value(), true);
+  if (expressions.condition) check_filter_paths(*expressions.condition, hash, range);
   PageReader page(*this, *schema, index, expressions, select, in);
   std::string partition = index ? index_prefix(*schema, *index) : items_prefix(*schema);
   append_key_value(partition, hash_term->values[0], hash.type);
@@ -309,6 +337,7 @@ awaitable<Json> DynamoDbService::scan(RequestContext& context, const Json& in) {
   auto table = table_from_member(context, in["TableName"]);
   auto schema = table->current_schema();
   const IndexSchema* index = index_of(*schema, in);
+  require_expressions(in, {"FilterExpression"}, {"ProjectionExpression"});
   RequestExpressions expressions(in);
   expressions.parse_filter(in);
   expressions.parse_projection(in);
@@ -325,7 +354,7 @@ awaitable<Json> DynamoDbService::scan(RequestContext& context, const Json& in) {
     throw errors::validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
                              std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(segments));
   }
-  std::string select = select_of(in, index, expressions.projection.has_value());
+  std::string select = select_of(in, index, expressions.projection.has_value(), false);
   PageReader page(*this, *schema, index, expressions, select, in);
   std::string prefix = index ? index_prefix(*schema, *index) : items_prefix(*schema);
   std::optional<std::string> exclusive_start;

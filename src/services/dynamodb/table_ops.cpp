@@ -194,6 +194,11 @@ awaitable<Json> DynamoDbService::update_table(RequestContext& context, const Jso
             changed = true;
           }
           if (in.contains("ProvisionedThroughput")) {
+            bool on_demand = table.contains("BillingModeSummary") && table["BillingModeSummary"].value("BillingMode", "") == "PAY_PER_REQUEST";
+            if (on_demand) {
+              throw errors::invalid_parameter(
+                  "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+            }
             table["ProvisionedThroughput"]["ReadCapacityUnits"] = in["ProvisionedThroughput"]["ReadCapacityUnits"];
             table["ProvisionedThroughput"]["WriteCapacityUnits"] = in["ProvisionedThroughput"]["WriteCapacityUnits"];
             table["ProvisionedThroughput"]["LastIncreaseDateTime"] = static_cast<double>(now) / 1000.0;

@@ -272,8 +272,13 @@ Json describe_new_table(const Json& input, const NewTable& table) {
   }
 
   if (used.size() != defined.size()) {
-    throw errors::invalid_parameter(
-        "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+    if (index_names.empty()) {
+      throw errors::invalid_parameter(
+          "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+    }
+    std::vector<std::string> used_names(used.begin(), used.end());
+    throw errors::invalid_parameter("Some AttributeDefinitions are not used. AttributeDefinitions: [" +
+                                    join_names(definition_names) + "], keys used: [" + join_names(used_names) + "]");
   }
 
   const Json& stream = member(input, "StreamSpecification");

@@ -154,7 +154,9 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
             }
           }
           expr::validate_item(updated);
-          if (expr::item_size(updated) > kMaxItemBytes) throw errors::item_too_large();
+          if (expr::item_size(updated) > kMaxItemBytes) {
+            throw errors::validation("Item size to update has exceeded the maximum allowed size");
+          }
           for (const auto& index : action.schema->indexes) index_key_of_item(*action.schema, index, updated);
           change.new_item = std::move(updated);
         } catch (const expr::ExpressionError& error) {

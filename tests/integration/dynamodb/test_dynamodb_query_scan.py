@@ -180,6 +180,12 @@ def test_invalid_select_combinations_are_refused(ddb, numbered, operation, param
     else:
         call = ddb.scan
     code, message = error_of(call, TableName=numbered, **params)
+    if "enum value set: [" in expected:
+        # DynamoDB lists the enum from a hash set: its order is not part of the contract.
+        head, listed = expected.split("[", 1)
+        assert code == "ValidationException" and message.startswith(head), message
+        assert set(message.split("[", 1)[1].rstrip("]").split(", ")) == set(listed.rstrip("]").split(", "))
+        return
     assert (code, message) == ("ValidationException", expected)
 
 

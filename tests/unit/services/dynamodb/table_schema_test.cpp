@@ -48,6 +48,11 @@ TEST(TableSchema, AttributeDefinitionsMustBeExactlyTheKeys) {
   Json input = create_input();
   input["AttributeDefinitions"].push_back({{"AttributeName", "extra"}, {"AttributeType", "S"}});
   EXPECT_EQ(error_of(input),
+            "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: "
+            "[pk, sk, email, extra], keys used: [email, pk, sk]");
+  input.erase("GlobalSecondaryIndexes");
+  input["AttributeDefinitions"].erase(2);
+  EXPECT_EQ(error_of(input),
             "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number "
             "of attributes defined in AttributeDefinitions");
   input = create_input();
