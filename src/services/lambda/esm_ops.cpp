@@ -1,5 +1,6 @@
-// Event source mappings (Amazon SQS standard and FIFO queues): Create/Get/Update/Delete/List over
-// durable records in the `esm` table, keyed by UUID. The polling is esm_poller.cpp's.
+// Event source mappings (Amazon SQS standard and FIFO queues; DynamoDB streams, whose Create is
+// esm_stream_ops.cpp's): Create/Get/Update/Delete/List over durable records in the `esm` table,
+// keyed by UUID. The polling is esm_poller.cpp's (SQS) and esm_stream_poller.cpp's (streams).
 //
 // A mapping record:
 //   {"account", "region": the function's (the caller's), "queue_account", "queue_region",
@@ -10,6 +11,7 @@
 
 #include "core/ids.h"
 #include "services/lambda/esm_poller.h"
+#include "services/lambda/esm_stream_poller.h"
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_names.h"
 #include "services/lambda/lambda_service.h"
@@ -22,7 +24,12 @@ constexpr size_t kMaxMappingsPage = 100;
 
 struct QueueRef {
   std::string region, account, name;
+  std::string service;
 };
+
+// Members only stream sources take, refused for a queue.
+constexpr const char* kStreamOnly[] = {"MaximumRetryAttempts",   "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError",
+                                       "ParallelizationFactor",  "DestinationConfig",         "TumblingWindowInSeconds"};
 
 QueueRef parse_event_source_arn(const std::string& arn) {
   static const std::regex pattern(R"(^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$)");
@@ -40,11 +47,12 @@ QueueRef parse_event_source_arn(const std::string& arn) {
     start = colon + 1;
   }
   std::string name = arn.substr(start);
+  if (parts[2] == "dynamodb") return {parts[3], parts[4], name, "dynamodb"};
   if (parts[2] != "sqs") throw errors::invalid_parameter("Unrecognized event source.");
   if (parts[3].empty() || parts[4].empty() || name.empty() || name.find(':') != std::string::npos) {
     throw errors::invalid_parameter("Unrecognized event source.");
   }
-  return {parts[3], parts[4], name};
+  return {parts[3], parts[4], name, "sqs"};
 }
 
 void check_int(const Json& input, const char* member, const char* wire, int min, int max) {
@@ -59,6 +67,12 @@ void check_int(const Json& input, const char* member, const char* wire, int min,
 }
 
 void check_settings(const Json& input) {
+  for (const char* member : kStreamOnly) {
+    if (input.contains(member) && !input[member].is_null()) {
+      throw errors::invalid_parameter("Unsupported " + std::string(member) +
+                                      " parameter for given event source mapping type.");
+    }
+  }
   check_int(input, "BatchSize", "batchSize", 1, 10000);
   check_int(input, "MaximumBatchingWindowInSeconds", "maximumBatchingWindowInSeconds", 0, 300);
   if (input.contains("ScalingConfig") && input["ScalingConfig"].is_object()) {
@@ -121,12 +135,21 @@ std::string without_qualifier(const std::string& arn) {
 
 }  // namespace
 
+void LambdaService::refresh_mapping(const std::string& uuid) {
+  poller_->refresh(uuid);
+  stream_poller_->refresh(uuid);
+}
+
 awaitable<Json> LambdaService::create_event_source_mapping(RequestContext& context, Json& input) {
   if (!input.contains("EventSourceArn")) {
     throw errors::invalid_parameter("Unrecognized event source, must be kinesis, dynamodb stream or sqs.");
   }
   std::string source_arn = input["EventSourceArn"].get<std::string>();
   QueueRef queue = parse_event_source_arn(source_arn);
+  if (queue.service == "dynamodb") {
+    auto create = create_stream_event_source_mapping(context, input);
+    co_return co_await std::move(create);
+  }
   if (input.contains("StartingPosition")) {
     throw errors::invalid_parameter("StartingPosition is not valid for SQS event sources.");
   }
@@ -192,7 +215,7 @@ awaitable<Json> LambdaService::create_event_source_mapping(RequestContext& conte
   auto updated = mappings_.update(uuid, [&](std::optional<Json>& stored) { stored = record; });
   auto pending = updated.first;
   co_await pending->wait();
-  poller_->refresh(uuid);
+  refresh_mapping(uuid);
   config["State"] = "Creating";
   co_return config;
 }
@@ -207,10 +230,15 @@ awaitable<Json> LambdaService::get_event_source_mapping(RequestContext& context,
 
 awaitable<Json> LambdaService::update_event_source_mapping(RequestContext& context, Json& input) {
   std::string uuid = input.value("UUID", "");
-  check_settings(input);
   auto existing = mappings_.get(uuid);
   if (!existing || (*existing)["account"] != context.account_id || (*existing)["region"] != context.region) {
     throw mapping_not_found();
+  }
+  bool stream = is_stream_mapping(*existing);
+  if (stream) {
+    check_stream_settings(input);
+  } else {
+    check_settings(input);
   }
   std::string function_arn;
   if (input.contains("FunctionName")) {
@@ -220,20 +248,24 @@ awaitable<Json> LambdaService::update_event_source_mapping(RequestContext& conte
   auto updated = mappings_.update(uuid, [&](std::optional<Json>& record) {
     if (!record) throw mapping_not_found();
     Json& config = (*record)["config"];
-    apply_settings(input, config);
-    check_batching(config, record->value("fifo", false));
+    if (stream) {
+      apply_stream_settings(input, config);
+    } else {
+      apply_settings(input, config);
+      check_batching(config, record->value("fifo", false));
+    }
     if (!function_arn.empty()) config["FunctionArn"] = function_arn;
     bool was_enabled = config.value("State", "") == "Enabled";
     bool enabled = input.contains("Enabled") ? input["Enabled"].get<bool>() : was_enabled;
     shown_state = enabled == was_enabled ? "Updating" : (enabled ? "Enabling" : "Disabling");
     config["State"] = enabled ? "Enabled" : "Disabled";
-    config["StateTransitionReason"] = "USER_INITIATED";
+    config["StateTransitionReason"] = stream ? "User action" : "USER_INITIATED";
     config["LastModified"] = static_cast<double>(clock_.now_ms()) / 1000.0;
   });
   auto pending = updated.first;
   Json config = (*updated.second)["config"];
   co_await pending->wait();
-  poller_->refresh(uuid);
+  refresh_mapping(uuid);
   config["State"] = shown_state;
   co_return config;
 }
@@ -252,7 +284,7 @@ awaitable<Json> LambdaService::delete_event_source_mapping(RequestContext& conte
   });
   auto pending = updated.first;
   co_await pending->wait();
-  poller_->refresh(uuid);
+  refresh_mapping(uuid);
   config["State"] = "Deleting";
   co_return config;
 }

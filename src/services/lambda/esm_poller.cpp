@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "services/lambda/esm_stream_poller.h"
 #include "services/lambda/lambda_service.h"
 
 namespace nimbus::lambda {
@@ -110,7 +111,7 @@ void EsmPoller::stop() {
 
 void EsmPoller::refresh(const std::string& uuid) {
   auto record = mappings_.get(uuid);
-  bool wanted = record && (*record)["config"].value("State", "") == "Enabled";
+  bool wanted = record && !is_stream_mapping(*record) && (*record)["config"].value("State", "") == "Enabled";
   std::lock_guard lock(mutex_);
   if (!started_) return;
   auto it = workers_.find(uuid);

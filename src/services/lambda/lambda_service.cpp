@@ -9,6 +9,7 @@
 #include <random>
 
 #include "services/lambda/esm_poller.h"
+#include "services/lambda/esm_stream_poller.h"
 #include "services/lambda/lambda_errors.h"
 #include "services/lambda/lambda_names.h"
 
@@ -89,6 +90,7 @@ LambdaService::LambdaService(LambdaDependencies deps)
       functions_(deps.store, std::string(kLambdaSpace), "fn"),
       mappings_(deps.store, std::string(kLambdaSpace), "esm"),
       poller_(std::make_unique<EsmPoller>(*this, mappings_)),
+      stream_poller_(std::make_unique<EsmStreamPoller>(*this, mappings_)),
       layers_(deps.store, std::string(kLambdaSpace), "layer"),
       pool_(EnvironmentPool::Limits{}) {}
 
@@ -139,28 +141,32 @@ void LambdaService::start(asio::any_io_executor executor) {
     }
   }, asio::detached);
   poller_->start(executor);
+  stream_poller_->start(executor);
 }
 
 void LambdaService::stop() {
   stopping_->store(true);
   poller_->stop();
+  stream_poller_->stop();
   pool_.shut_down_all();
 }
 
 awaitable<void> LambdaService::reset() {
   poller_->stop();
+  stream_poller_->stop();
   pool_.shut_down_all();
   functions_.clear();
   mappings_.clear();
   layers_.clear();
   co_await store_.wipe(kLambdaSpace);
   poller_->start(executor_);
+  stream_poller_->start(executor_);
 }
 
 Json LambdaService::health() const {
   auto counts = pool_.counts();
   return {{"state", "running"}, {"environments_idle", counts.idle}, {"environments_busy", counts.busy},
-          {"event_source_mappings", poller_->health()}};
+          {"event_source_mappings", poller_->health()}, {"stream_event_source_mappings", stream_poller_->health()}};
 }
 
 LambdaService::Resolved LambdaService::resolve(const RequestContext& context, std::string_view function_name,

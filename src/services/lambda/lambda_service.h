@@ -28,6 +28,7 @@ namespace nimbus::lambda {
 using boost::asio::awaitable;
 
 class EsmPoller;
+class EsmStreamPoller;
 
 struct LambdaDependencies {
   storage::Store& store;
@@ -75,6 +76,7 @@ class LambdaService final : public Service {
 
  private:
   friend class EsmPoller;  // event source mappings poll through call_service_ and invoke with run()
+  friend class EsmStreamPoller;
   using Handler = awaitable<Json> (LambdaService::*)(RequestContext&, Json&);
   static const std::unordered_map<std::string_view, Handler>& handlers();
 
@@ -140,8 +142,12 @@ class LambdaService final : public Service {
   awaitable<Json> delete_function_url_config(RequestContext& context, Json& input);
   awaitable<Json> list_function_url_configs(RequestContext& context, Json& input);
 
-  // esm_ops.cpp: event source mappings (Amazon SQS)
+  // esm_ops.cpp: event source mappings (Amazon SQS, DynamoDB streams)
   awaitable<Json> create_event_source_mapping(RequestContext& context, Json& input);
+  // esm_stream_ops.cpp: a Create with a DynamoDB stream ARN
+  awaitable<Json> create_stream_event_source_mapping(RequestContext& context, Json& input);
+  // Starts or stops the mapping's worker (SQS or stream) after its record changed.
+  void refresh_mapping(const std::string& uuid);
   awaitable<Json> get_event_source_mapping(RequestContext& context, Json& input);
   awaitable<Json> update_event_source_mapping(RequestContext& context, Json& input);
   awaitable<Json> delete_event_source_mapping(RequestContext& context, Json& input);
@@ -177,6 +183,7 @@ class LambdaService final : public Service {
   RecordTable functions_;
   RecordTable mappings_;               // event source mappings, key = UUID (esm_ops.cpp)
   std::unique_ptr<EsmPoller> poller_;  // their workers (esm_poller.h)
+  std::unique_ptr<EsmStreamPoller> stream_poller_;  // DynamoDB stream mappings' (esm_stream_poller.h)
   RecordTable layers_;  // layer_ops.cpp: one record per layer name
   EnvironmentPool pool_;
   boost::asio::thread_pool blocking_{2};
