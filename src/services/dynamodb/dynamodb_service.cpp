@@ -23,7 +23,12 @@ const std::unordered_map<std::string_view, DynamoDbService::Handler>& DynamoDbSe
   static const std::unordered_map<std::string_view, Handler> table = {
       {"BatchGetItem", &DynamoDbService::batch_get_item},
       {"BatchWriteItem", &DynamoDbService::batch_write_item},
+      {"CreateBackup", &DynamoDbService::create_backup},
       {"CreateTable", &DynamoDbService::create_table},
+      {"DeleteBackup", &DynamoDbService::delete_backup},
+      {"DescribeBackup", &DynamoDbService::describe_backup},
+      {"ListBackups", &DynamoDbService::list_backups},
+      {"RestoreTableFromBackup", &DynamoDbService::restore_table_from_backup},
       {"DeleteItem", &DynamoDbService::delete_item},
       {"DeleteTable", &DynamoDbService::delete_table},
       {"DescribeContinuousBackups", &DynamoDbService::describe_continuous_backups},
@@ -73,7 +78,10 @@ void DynamoDbService::check_names(const Json& input) {
 }
 
 DynamoDbService::DynamoDbService(DynamoDbDeps deps)
-    : store_(deps.store), clock_(deps.clock), tables_(deps.store, std::string(kSpace), "table") {}
+    : store_(deps.store),
+      clock_(deps.clock),
+      tables_(deps.store, std::string(kSpace), "table"),
+      backups_(deps.store, std::string(kSpace), "backup") {}
 
 const model::ServiceModel& DynamoDbService::model() const { return model::dynamodb_model(); }
 
@@ -97,6 +105,7 @@ void DynamoDbService::start(boost::asio::any_io_executor executor) {
   if (started_) return;
   started_ = true;
   tables_.load();
+  backups_.load();
   load_tables();
   running_ = std::make_shared<std::atomic<bool>>(true);
   boost::asio::co_spawn(executor, run_ttl_worker(), boost::asio::detached);
@@ -119,6 +128,7 @@ awaitable<void> DynamoDbService::reset() {
     table->deleted = true;
   }
   tables_.clear();
+  backups_.clear();
   co_await store_.wipe(kSpace);
 }
 

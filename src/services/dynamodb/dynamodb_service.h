@@ -137,6 +137,14 @@ class DynamoDbService final : public Service {
   awaitable<Json> describe_endpoints(RequestContext& context, const Json& in);
   awaitable<Json> describe_continuous_backups(RequestContext& context, const Json& in);
   awaitable<Json> update_continuous_backups(RequestContext& context, const Json& in);
+  // backup_ops.cpp
+  awaitable<Json> create_backup(RequestContext& context, const Json& in);
+  awaitable<Json> describe_backup(RequestContext& context, const Json& in);
+  awaitable<Json> list_backups(RequestContext& context, const Json& in);
+  awaitable<Json> delete_backup(RequestContext& context, const Json& in);
+  awaitable<Json> restore_table_from_backup(RequestContext& context, const Json& in);
+  // The backup record's key and record for a backup ARN of the caller's scope.
+  std::optional<std::pair<std::string, Json>> find_backup(const RequestContext& context, const std::string& arn) const;
   // item_ops.cpp
   awaitable<Json> put_item(RequestContext& context, const Json& in);
   awaitable<Json> get_item(RequestContext& context, const Json& in);
@@ -191,7 +199,8 @@ class DynamoDbService final : public Service {
 
   storage::Store& store_;
   Clock& clock_;
-  storage::RecordTable tables_;  // key: <account>/<region>/<name>
+  storage::RecordTable tables_;   // key: <account>/<region>/<name>
+  storage::RecordTable backups_;  // key: <account>/<region>/<backup id>
   mutable std::shared_mutex tables_mutex_;
   std::map<std::string, std::shared_ptr<TableState>> live_;  // by record key
   bool started_ = false;
