@@ -168,6 +168,8 @@ class DynamoDbService final : public Service {
   std::shared_ptr<TableState> table(const RequestContext& context, const std::string& name) const;
   // The table named by a TableName member, which may also be a table ARN.
   std::shared_ptr<TableState> table_from_member(const RequestContext& context, const Json& name) const;
+  // The same, answering "Requested resource not found: Table: <name> not found" (DescribeTable...).
+  std::shared_ptr<TableState> named_table(const RequestContext& context, const Json& name) const;
   std::optional<Json> read_item(const std::string& key) const;
   // One item write under the table's lock: `locate` gives the item's store key for the table's
   // schema, `decide` the new item from the old one (nullopt deletes; throwing changes nothing);

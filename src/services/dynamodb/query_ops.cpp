@@ -99,7 +99,9 @@ class PageReader {
     ++scanned_;
     if (!expressions_.condition || expr::evaluate(*expressions_.condition, item)) {
       ++count_;
-      if (select_ != "COUNT") items_.push_back(projected(expressions_.projection, item));
+      if (select_ != "COUNT") {
+        items_.push_back(expressions_.projection ? expr::project(*expressions_.projection, item) : std::move(item));
+      }
     }
     if ((limit_ > 0 && scanned_ >= limit_) || bytes_ >= kPageBytes) {
       last_key_ = std::move(key);

@@ -87,14 +87,18 @@ awaitable<Json> DynamoDbService::create_table(RequestContext& context, const Jso
   co_return Json{{"TableDescription", std::move(answer)}};
 }
 
+// The control plane names the missing table in its error ("Table: x not found").
+std::shared_ptr<TableState> DynamoDbService::named_table(const RequestContext& context, const Json& name) const {
+  try {
+    return table_from_member(context, name);
+  } catch (const AwsError&) {
+    throw errors::table_not_found(name.is_string() ? name.get<std::string>() : std::string());
+  }
+}
+
 awaitable<Json> DynamoDbService::describe_table(RequestContext& context, const Json& in) {
   std::string name = in["TableName"].get<std::string>();
-  std::shared_ptr<TableState> state;
-  try {
-    state = table_from_member(context, in["TableName"]);
-  } catch (const AwsError&) {
-    throw errors::table_not_found(name);
-  }
+  auto state = named_table(context, in["TableName"]);
   auto record = tables_.get(state->record_key);
   if (!record) throw errors::table_not_found(name);
   co_return Json{{"Table", live_description(*state, *record)}};
@@ -124,12 +128,7 @@ awaitable<Json> DynamoDbService::list_tables(RequestContext& context, const Json
 
 awaitable<Json> DynamoDbService::delete_table(RequestContext& context, const Json& in) {
   std::string name = in["TableName"].get<std::string>();
-  std::shared_ptr<TableState> state;
-  try {
-    state = table_from_member(context, in["TableName"]);
-  } catch (const AwsError&) {
-    throw errors::table_not_found(name);
-  }
+  auto state = named_table(context, in["TableName"]);
   Json description;
   std::shared_ptr<storage::PendingCommit> pending;
   {

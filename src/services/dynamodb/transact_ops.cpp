@@ -89,6 +89,16 @@ Action parse_action(DynamoDbService& service, const RequestContext& context, con
   return action;
 }
 
+// ConsumedCapacity of a transaction: one entry per table, when the request asked for it.
+void add_capacity_by_table(Json& out, const std::map<std::string, Capacity>& capacity_by_table, const Json& in) {
+  Json consumed = Json::array();
+  for (const auto& [name, capacity] : capacity_by_table) {
+    Json entry = consumed_capacity(name, capacity, member_or_null(in, "ReturnConsumedCapacity"));
+    if (!entry.is_null()) consumed.push_back(std::move(entry));
+  }
+  if (!consumed.empty()) out["ConsumedCapacity"] = consumed;
+}
+
 std::string reasons_text(const Json& reasons) {
   std::string out;
   for (const auto& reason : reasons) out += (out.empty() ? "" : ", ") + reason["Code"].get<std::string>();
@@ -209,12 +219,7 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
     transaction_tokens_[token_key] = {fingerprint.dump(), clock_.now_ms() + kTokenLifetimeMs};
   }
   Json out = Json::object();
-  Json consumed = Json::array();
-  for (const auto& [name, capacity] : capacity_by_table) {
-    Json entry = consumed_capacity(name, capacity, member_or_null(in, "ReturnConsumedCapacity"));
-    if (!entry.is_null()) consumed.push_back(std::move(entry));
-  }
-  if (!consumed.empty()) out["ConsumedCapacity"] = consumed;
+  add_capacity_by_table(out, capacity_by_table, in);
   co_return out;
 }
 
@@ -234,12 +239,7 @@ awaitable<Json> DynamoDbService::transact_get_items(RequestContext& context, con
     }
   }
   Json out = {{"Responses", responses}};
-  Json consumed = Json::array();
-  for (const auto& [name, capacity] : capacity_by_table) {
-    Json entry = consumed_capacity(name, capacity, member_or_null(in, "ReturnConsumedCapacity"));
-    if (!entry.is_null()) consumed.push_back(std::move(entry));
-  }
-  if (!consumed.empty()) out["ConsumedCapacity"] = consumed;
+  add_capacity_by_table(out, capacity_by_table, in);
   co_return out;
 }
 

@@ -1,5 +1,5 @@
 """Requests for AWS services nimbus does not serve: the real clients get 501 NotImplemented in the
-service's own protocol (rest-json API Gateway, json DynamoDB / Kinesis, query IAM), with a message
+service's own protocol (rest-json API Gateway, json Secrets Manager / Kinesis, query IAM), with a message
 naming the service, while S3 and SQS keep working on the same endpoint. A case whose service nimbus
 has come to serve is skipped."""
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 # (CLI command, boto3 client + call, the name the message must carry)
 CALLS = [
     (["apigateway", "get-rest-apis"], ("apigateway", "get_rest_apis"), "(apigateway)"),
-    (["dynamodb", "list-tables"], ("dynamodb", "list_tables"), "DynamoDB API (dynamodb)"),
+    (["secretsmanager", "list-secrets"], ("secretsmanager", "list_secrets"), "(secretsmanager)"),
     (["kinesis", "list-streams"], ("kinesis", "list_streams"), "(kinesis)"),
     (["iam", "list-users"], ("iam", "list_users"), "(iam)"),
 ]
