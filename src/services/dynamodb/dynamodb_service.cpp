@@ -21,6 +21,7 @@ std::unique_ptr<DynamoDbService> make_dynamodb_service(DynamoDbDeps deps) {
 
 const std::unordered_map<std::string_view, DynamoDbService::Handler>& DynamoDbService::handlers() {
   static const std::unordered_map<std::string_view, Handler> table = {
+      {"BatchExecuteStatement", &DynamoDbService::batch_execute_statement},
       {"BatchGetItem", &DynamoDbService::batch_get_item},
       {"BatchWriteItem", &DynamoDbService::batch_write_item},
       {"CreateBackup", &DynamoDbService::create_backup},
@@ -36,6 +37,8 @@ const std::unordered_map<std::string_view, DynamoDbService::Handler>& DynamoDbSe
       {"DescribeLimits", &DynamoDbService::describe_limits},
       {"DescribeTable", &DynamoDbService::describe_table},
       {"DescribeTimeToLive", &DynamoDbService::describe_time_to_live},
+      {"ExecuteStatement", &DynamoDbService::execute_statement},
+      {"ExecuteTransaction", &DynamoDbService::execute_transaction},
       {"GetItem", &DynamoDbService::get_item},
       {"ListTables", &DynamoDbService::list_tables},
       {"ListTagsOfResource", &DynamoDbService::list_tags_of_resource},

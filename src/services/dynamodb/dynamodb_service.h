@@ -137,6 +137,13 @@ class DynamoDbService final : public Service {
   awaitable<Json> describe_endpoints(RequestContext& context, const Json& in);
   awaitable<Json> describe_continuous_backups(RequestContext& context, const Json& in);
   awaitable<Json> update_continuous_backups(RequestContext& context, const Json& in);
+  // partiql_ops.cpp
+  awaitable<Json> execute_statement(RequestContext& context, const Json& in);
+  awaitable<Json> batch_execute_statement(RequestContext& context, const Json& in);
+  awaitable<Json> execute_transaction(RequestContext& context, const Json& in);
+  // Runs one statement as the operation it stands for; `single_item_reads`: a SELECT must name one
+  // item by its whole key (BatchExecuteStatement).
+  awaitable<Json> run_statement(RequestContext& context, const Json& in, bool single_item_reads);
   // backup_ops.cpp
   awaitable<Json> create_backup(RequestContext& context, const Json& in);
   awaitable<Json> describe_backup(RequestContext& context, const Json& in);
