@@ -626,3 +626,16 @@ def test_indexes_capacity_counts_the_table_and_each_index_write(ddb):
     answer = ddb.put_item(TableName=name, Item={"pk": s("b"), "g": s("x")}, ReturnConsumedCapacity="TOTAL")
     assert answer["ConsumedCapacity"]["CapacityUnits"] == 2.0
     assert "Table" not in answer["ConsumedCapacity"] and "GlobalSecondaryIndexes" not in answer["ConsumedCapacity"]
+
+
+def test_item_collection_metrics_are_answered_for_tables_with_local_indexes(ddb):
+    with_lsi = create_table(ddb, range_key=("sk", "S"),
+                            lsis=[{"name": "by-rank", "hash": ("pk", "S"), "range": ("rank", "N"), "projection": "ALL"}])
+    answer = ddb.put_item(TableName=with_lsi, Item={"pk": s("c"), "sk": s("1"), "rank": n(3)},
+                          ReturnItemCollectionMetrics="SIZE")
+    assert answer["ItemCollectionMetrics"] == {"ItemCollectionKey": {"pk": s("c")}, "SizeEstimateRangeGB": [0.0, 1.0]}
+    answer = ddb.delete_item(TableName=with_lsi, Key={"pk": s("c"), "sk": s("1")}, ReturnItemCollectionMetrics="SIZE")
+    assert answer["ItemCollectionMetrics"]["ItemCollectionKey"] == {"pk": s("c")}
+    # Without a local index there is no item collection to report.
+    plain = create_table(ddb)
+    assert "ItemCollectionMetrics" not in ddb.put_item(TableName=plain, Item={"pk": s("c")}, ReturnItemCollectionMetrics="SIZE")
