@@ -42,6 +42,6 @@ fi
 phase "unit tests under ASan+UBSan: run"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2
 
-phase "fuzzing (${NIMBUS_FUZZ_SECONDS:-30}s per target)"
-tests/fuzz/run.sh "${NIMBUS_FUZZ_SECONDS:-30}"
+phase "fuzzing (${NIMBUS_FUZZ_SECONDS:-20}s per target)"
+tests/fuzz/run.sh "${NIMBUS_FUZZ_SECONDS:-20}"
 phase "all tests passed (total $SECONDS s)"
