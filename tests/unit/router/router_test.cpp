@@ -222,12 +222,16 @@ TEST_F(RouterTest, UnservedRestJsonByScope) {
             Routed("unserved:apigateway", Wire::RestJson));
 }
 
-TEST_F(RouterTest, UnservedJsonByTarget) {
-  EXPECT_EQ(route(json_post("DynamoDB_20120810.ListTables"), "dynamodb"),
-            Routed("unserved:dynamodb", Wire::Json));
-  EXPECT_EQ(route(json_post("DynamoDB_20120810.ListTables")), Routed("unserved:dynamodb", Wire::Json));
+TEST_F(RouterTest, DynamoDBAndItsStreamsShareASigningNameAndAreToldApartByTarget) {
+  EXPECT_EQ(route(json_post("DynamoDB_20120810.ListTables"), "dynamodb"), Routed("dynamodb", Wire::Json));
+  EXPECT_EQ(route(json_post("DynamoDB_20120810.ListTables")), Routed("dynamodb", Wire::Json));
   EXPECT_EQ(route(json_post("DynamoDBStreams_20120810.ListStreams"), "dynamodb"),
-            Routed("unserved:streams.dynamodb", Wire::Json));
+            Routed("dynamodbstreams", Wire::Json));
+}
+
+TEST_F(RouterTest, UnservedJsonByTarget) {
+  EXPECT_EQ(route(json_post("AWSStepFunctions.ListStateMachines"), "states"), Routed("unserved:states", Wire::Json));
+  EXPECT_EQ(route(json_post("AWSStepFunctions.ListStateMachines")), Routed("unserved:states", Wire::Json));
   EXPECT_EQ(route(json_post("Kinesis_20131202.ListStreams"), "kinesis"), Routed("unserved:kinesis", Wire::Json));
 }
 
@@ -255,8 +259,8 @@ TEST_F(RouterTest, UnservedRestXml) {
 TEST_F(RouterTest, UnservedByHost) {
   EXPECT_EQ(route(request(http::verb::get, "/restapis", "apigateway.us-east-1.amazonaws.com")),
             Routed("unserved:apigateway", Wire::RestJson));
-  EXPECT_EQ(route(json_post("X.Y", "dynamodb.localhost.localstack.cloud:4566")),
-            Routed("unserved:dynamodb", Wire::Json));
+  EXPECT_EQ(route(json_post("X.Y", "kinesis.localhost.localstack.cloud:4566")),
+            Routed("unserved:kinesis", Wire::Json));
 }
 
 }  // namespace

@@ -53,11 +53,13 @@ class UnservedReplyTest : public ::testing::Test {
   HttpResponse send(HttpRequest req) {
     req.prepare_payload();
     boost::asio::io_context io;
-    auto reply = boost::asio::co_spawn(io, dispatcher_.handle(req, "127.0.0.1"), boost::asio::use_future);
+    auto reply = boost::asio::co_spawn(io, dispatcher_.handle(req, client_ip_), boost::asio::use_future);
     io.run();
     return std::move(reply.get().message);
   }
 
+  // Outlives the coroutine that reads it (a temporary would dangle once handle() suspends).
+  const std::string client_ip_ = "127.0.0.1";
   storage::MemoryStore store_;
   Clock clock_;
   ServiceRegistry registry_;
@@ -78,8 +80,8 @@ TEST_F(UnservedReplyTest, RestJsonService) {
 }
 
 TEST_F(UnservedReplyTest, JsonService) {
-  auto req = signed_request(http::verb::post, "/", "dynamodb");
-  req.set("X-Amz-Target", "DynamoDB_20120810.ListTables");
+  auto req = signed_request(http::verb::post, "/", "states");
+  req.set("X-Amz-Target", "AWSStepFunctions.ListStateMachines");
   req.set(http::field::content_type, "application/x-amz-json-1.0");
   req.body() = "{}";
   auto response = send(std::move(req));
@@ -88,7 +90,7 @@ TEST_F(UnservedReplyTest, JsonService) {
   EXPECT_EQ(response[http::field::content_type], "application/x-amz-json-1.0");
   auto body = nlohmann::json::parse(response.body());
   EXPECT_TRUE(body["__type"].get<std::string>().ends_with("#NotImplemented")) << body;
-  EXPECT_NE(body["message"].get<std::string>().find("DynamoDB API (dynamodb)"), std::string::npos);
+  EXPECT_NE(body["message"].get<std::string>().find("(states)"), std::string::npos);
 }
 
 TEST_F(UnservedReplyTest, JsonServiceOfVersion11) {
