@@ -58,7 +58,10 @@ def test_log_group_lifecycle_and_errors(logs):
 def test_describe_log_groups_paginates(logs):
     for i in range(7):
         logs.create_log_group(logGroupName=f"page-{i}")
-    pages = list(logs.get_paginator("describe_log_groups").paginate(PaginationConfig={"PageSize": 3}))
+    # The prefix keeps out groups another suite's Lambda logs may create after the reset (a log
+    # batch of a function invoked just before it can still land).
+    pages = list(logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix="page-",
+                                                                   PaginationConfig={"PageSize": 3}))
     assert [len(p["logGroups"]) for p in pages] == [3, 3, 1]
     assert logs.describe_log_groups(logGroupNamePattern="GE-6")["logGroups"][0]["logGroupName"] == "page-6"
 
