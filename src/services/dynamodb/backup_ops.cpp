@@ -245,6 +245,7 @@ awaitable<Json> DynamoDbService::restore_table_from_backup(RequestContext& conte
             stage_change(*state, batch, {to + std::string(key.substr(from.size())), std::nullopt, Json::parse(value)});
             return true;
           });
+          write_counters(*state, batch);
         });
     pending = result.first;
     std::unique_lock tables_lock(tables_mutex_);

@@ -129,7 +129,10 @@ awaitable<Json> DynamoDbService::batch_write_item(RequestContext& context, const
         }
         capacity.add(stage_change(table, batch, {write.key, old_item, write.item}));
       }
-      if (!batch.empty()) pending.push_back(store_.submit(std::move(batch)));
+      if (!batch.empty()) {
+        write_counters(table, batch);
+        pending.push_back(store_.submit(std::move(batch)));
+      }
     }
     add_capacity(consumed, table_name, capacity, mode);
   }

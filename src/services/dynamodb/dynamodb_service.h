@@ -184,9 +184,12 @@ class DynamoDbService final : public Service {
   using Locate = std::function<std::string(const TableSchema&)>;
   using Decide = std::function<std::optional<Json>(const TableSchema&, const std::optional<Json>& old_item)>;
   awaitable<ItemWrite> write_item(std::shared_ptr<TableState> table, Locate locate, Decide decide);
-  // Stages an item change (item, index entries, TTL index, counters) into `batch`; returns the
-  // write units it consumes. Call under the table's lock.
+  // Stages an item change (item, index entries, TTL entry, stream record) into `batch` and counts
+  // it in the table's counters; returns the write units it consumes. Call under the table's lock,
+  // then write_counters() once per batch.
   Capacity stage_change(TableState& table, storage::WriteBatch& batch, const ItemChange& change);
+  // Stages the table's counters (item count and bytes, per index, the stream sequence).
+  void write_counters(const TableState& table, storage::WriteBatch& batch) const;
   // The table's description with live counters, as DescribeTable answers it.
   Json live_description(const TableState& table, const Json& record) const;
   storage::Store& store() { return store_; }
@@ -197,7 +200,6 @@ class DynamoDbService final : public Service {
  private:
   static void check_names(const Json& input);
   void load_tables();
-  void write_counters(const TableState& table, storage::WriteBatch& batch) const;
   // Writes every item's index entries for a new index (UpdateTable), under the table's lock.
   void backfill_index(TableState& table, const IndexSchema& index, storage::WriteBatch& batch);
   // Removes every key of a table (items, entries, counters); under the table's lock.

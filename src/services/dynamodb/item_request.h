@@ -39,7 +39,7 @@ Json projected(const std::optional<expr::Projection>& projection, const Json& it
 double read_units(size_t bytes, bool consistent);
 
 // The ConsumedCapacity member for `mode` (ReturnConsumedCapacity: NONE, TOTAL, INDEXES);
-// null for NONE. `read` picks the read/write wording of the per-index breakdown.
+// null for NONE.
 Json consumed_capacity(const std::string& table, const Capacity& capacity, const Json& mode);
 
 // ReturnValues of a write, checked against what the operation allows ("NONE", "ALL_OLD"...).

@@ -318,6 +318,7 @@ awaitable<Json> DynamoDbService::update_table(RequestContext& context, const Jso
             state->counters.indexes.erase(name);
           }
           for (const auto& index : new_indexes) backfill_index(*state, index, batch);
+          if (!dropped_indexes.empty()) write_counters(*state, batch);
         });
     pending = result.first;
     if (result.second) {

@@ -82,6 +82,7 @@ awaitable<ItemWrite> DynamoDbService::write_item(std::shared_ptr<TableState> tab
     }
     storage::WriteBatch batch;
     write.capacity = stage_change(*table, batch, {key, write.old_item, write.new_item});
+    write_counters(*table, batch);
     pending = store_.submit(std::move(batch));
   }
   co_await pending->wait();
@@ -165,7 +166,6 @@ Capacity DynamoDbService::stage_change(TableState& table, storage::WriteBatch& b
     batch.put(kSpace, stream_record_key(schema.id, table.stream_label, sequence),
               stream_record(table, change, sequence, clock_.now_ms()).dump());
   }
-  write_counters(table, batch);
   return capacity;
 }
 
@@ -259,6 +259,7 @@ awaitable<int64_t> DynamoDbService::expire_items() {
       std::lock_guard lock(table->mutex);
       if (table->deleted) continue;
       storage::WriteBatch batch;
+      bool any_expired = false;
       trim_stream_records(*table, batch, now);
       for (const auto& item_key : table->ttl_attribute.empty() ? std::vector<std::string>{} : due_item_keys(store_, *table->schema, now)) {
         auto item = read_item(item_key);
@@ -266,7 +267,9 @@ awaitable<int64_t> DynamoDbService::expire_items() {
         if (!expiry || !ttl_due(*expiry, now)) continue;
         stage_change(*table, batch, {item_key, item, std::nullopt, true});
         ++expired;
+        any_expired = true;
       }
+      if (any_expired) write_counters(*table, batch);
       if (!batch.empty()) pending = store_.submit(std::move(batch));
     }
     if (pending) co_await pending->wait();

@@ -203,6 +203,7 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
     // One batch across tables: all or nothing, also across a crash.
     storage::WriteBatch all;
     for (auto& [table, batch] : batches) {
+      write_counters(*table, batch);
       for (const auto& op : batch.ops()) {
         if (op.value) {
           all.put(op.space, op.key, *op.value);
