@@ -62,7 +62,8 @@ int serve(const nimbus::Config& config) {
   std::filesystem::path files_dir = config.in_memory ? scratch.path() : std::filesystem::path(config.data_dir);
 
   nimbus::http_server::LoopbackEndpoints loopback(io);
-  nimbus::ServiceRegistry registry(*store, clock, files_dir, authenticator.credentials(), &loopback);
+  nimbus::ServiceRegistry registry(*store, clock, files_dir, authenticator.credentials(), &loopback,
+                                   authenticator.verifies());
   authenticator.use_sessions(registry.sessions());
   registry.start(io.get_executor());
   clock_keeper.start(io.get_executor());

@@ -113,5 +113,7 @@ const ServiceModel& scheduler_model();
 const ServiceModel& schemas_model();
 const ServiceModel& dynamodb_model();
 const ServiceModel& dynamodbstreams_model();
+const ServiceModel& apigateway_model();
+const ServiceModel& apigatewayv2_model();
 
 }  // namespace nimbus::model

@@ -73,6 +73,24 @@ CallerIdentity Authenticator::authenticate(const HttpRequest& request, bool s3_d
   return identity;
 }
 
+CallerIdentity Authenticator::identify(const HttpRequest& request) const {
+  CallerIdentity identity;
+  std::optional<auth::SigV4Info> info;
+  try {
+    info = auth::parse_sigv4(signed_view(request), auth::Dialect::kQueryJson);
+  } catch (const AwsError&) {
+    return identity;
+  }
+  if (!info) return identity;
+  identity.access_key_id = info->access_key_id;
+  identity.region = info->region;
+  identity.scope_service = info->service;
+  std::optional<auth::SessionCredential> session;
+  if (sessions_) session = sessions_->find_session(info->access_key_id);
+  identity.account_id = session ? session->account_id : auth::resolve_account(info->access_key_id, credentials_.get());
+  return identity;
+}
+
 std::string Authenticator::peek_scope_service(const HttpRequest& request) {
   try {
     auto info = auth::parse_sigv4(signed_view(request), auth::Dialect::kQueryJson);

@@ -36,6 +36,9 @@ class Authenticator {
   // `anonymous_allowed`: an unsigned request passes even with --auth verify.
   CallerIdentity authenticate(const HttpRequest& request, bool s3_dialect,
                               bool body_available, bool anonymous_allowed, int64_t now_ms) const;
+  // Who signed, verifying nothing: for services that check their own signatures. A malformed
+  // signature is anonymous.
+  CallerIdentity identify(const HttpRequest& request) const;
   // The credentials file's keys (services that check signatures of their own: S3 POST forms);
   // nullptr without --credentials.
   const auth::Credentials* credentials() const { return credentials_.get(); }

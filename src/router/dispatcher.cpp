@@ -79,9 +79,10 @@ Dispatcher::Dispatcher(ServiceRegistry& registry, Clock& clock, const Authentica
 RequestContext Dispatcher::make_context(const HttpRequest& request, const Route& route,
                                         bool body_available, const std::string& request_id,
                                         const std::string& client_ip) const {
-  auto identity = authenticator_.authenticate(request, route.wire == Wire::RestXml, body_available,
-                                              route.service->allows_anonymous(request),
-                                              clock_.now_ms());
+  auto identity = route.service->checks_own_signatures()
+                      ? authenticator_.identify(request)
+                      : authenticator_.authenticate(request, route.wire == Wire::RestXml, body_available,
+                                                    route.service->allows_anonymous(request), clock_.now_ms());
   RequestContext context;
   context.account_id = identity.account_id;
   context.access_key_id = identity.access_key_id;

@@ -2,6 +2,8 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "services/apigateway/execute_api_service.h"
+
 namespace nimbus::router {
 namespace http = boost::beast::http;
 using protocol::Wire;
@@ -63,6 +65,11 @@ HostInfo parse_host(std::string_view raw_host) {
   auto labels = split_labels(host);
   for (size_t i = 0; i < labels.size(); ++i) {
     auto label = labels[i];
+    if (label == "execute-api" && i > 0) {
+      info.service = "execute-api";  // <api-id>.execute-api.<region>.amazonaws.com: an API's invoke URL
+      if (i + 1 < labels.size() && looks_like_region(labels[i + 1])) info.region = std::string(labels[i + 1]);
+      break;
+    }
     if (label == "lambda-url" && i > 0) {
       info.service = "lambda-url";  // <url-id>.lambda-url.<region>.on.aws: a function URL
       if (i + 1 < labels.size() && looks_like_region(labels[i + 1])) info.region = std::string(labels[i + 1]);
@@ -145,9 +152,14 @@ Route Router::unserved(const model::ServiceInfo& info, const HttpRequest& reques
 
 std::optional<Route> Router::route(const HttpRequest& request,
                                    std::string_view scope_service) const {
-  // A function URL is the function's own HTTP endpoint, whatever service a signature names.
-  if (parse_host(request[http::field::host]).service == "lambda-url") {
-    if (auto route = for_service(registry_.find("lambda-url"), request)) return route;
+  // A function URL is the function's own HTTP endpoint, whatever service a signature names; so is
+  // an API Gateway invoke URL (host form, or the path form /restapis/<id>/<stage>/_user_request_/).
+  auto host_service = parse_host(request[http::field::host]).service;
+  if (host_service == "lambda-url" || host_service == "execute-api") {
+    if (auto route = for_service(registry_.find(host_service), request)) return route;
+  }
+  if (apigateway::is_path_form_invoke(request.target())) {
+    if (auto route = for_service(registry_.find("execute-api"), request)) return route;
   }
   auto target = request["X-Amz-Target"];
   auto target_prefix = target.substr(0, target.rfind('.'));  // "" when absent

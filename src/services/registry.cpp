@@ -1,5 +1,9 @@
 #include "services/registry.h"
 
+#include "services/apigateway/execute_api_service.h"
+#include "services/apigateway/invoke_auth.h"
+#include "services/apigateway/http_api_service.h"
+#include "services/apigateway/rest_api_service.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/streams_service.h"
 #include "services/events/events_service.h"
@@ -15,7 +19,8 @@
 namespace nimbus {
 
 ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
-                                 const auth::Credentials* credentials, LocalEndpoints* endpoints) {
+                                 const auth::Credentials* credentials, LocalEndpoints* endpoints,
+                                 bool verify_signatures) {
   auto call_service = [this](const delivery::Target& target, RequestContext& context) { return call(target, context); };
   outbox_ = std::make_unique<delivery::Outbox>(store, clock, call_service);
   services_.push_back(sqs::make_sqs_service(store, clock));
@@ -37,7 +42,17 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   auto dynamodb_streams = dynamodb::make_streams_service(*dynamodb);
   services_.push_back(std::move(dynamodb));
   services_.push_back(std::move(dynamodb_streams));
+  iam_checker_ = std::make_unique<apigateway::IamChecker>(credentials, sessions_, verify_signatures);
+  apigateway::ApiGatewayDeps api_deps{store, clock, call_service, *iam_checker_};
+  auto rest_apis = apigateway::make_rest_api_service(api_deps);
+  auto http_apis = apigateway::make_http_api_service(api_deps);
+  auto invoke_urls = apigateway::make_execute_api_service({rest_apis.get(), http_apis.get()});
+  services_.push_back(std::move(rest_apis));
+  services_.push_back(std::move(http_apis));
+  services_.push_back(std::move(invoke_urls));
 }
+
+ServiceRegistry::~ServiceRegistry() = default;
 
 Service* ServiceRegistry::find(std::string_view name) const {
   for (const auto& service : services_) {
@@ -68,7 +83,8 @@ void ServiceRegistry::stop() {
 std::vector<const model::ServiceModel*> known_models() {
   return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model(),
           &model::lambda_model(), &model::events_model(), &model::scheduler_model(),
-          &model::schemas_model(), &model::dynamodb_model(), &model::dynamodbstreams_model()};
+          &model::schemas_model(), &model::dynamodb_model(), &model::dynamodbstreams_model(),
+          &model::apigateway_model(), &model::apigatewayv2_model()};
 }
 
 }  // namespace nimbus

@@ -21,6 +21,10 @@ class Credentials;
 class SessionCredentialSource;
 }
 
+namespace nimbus::apigateway {
+class IamChecker;
+}
+
 namespace nimbus {
 
 class ServiceRegistry {
@@ -30,8 +34,12 @@ class ServiceRegistry {
   // (S3 POST policies); may be null.
   // `endpoints`: loopback endpoints for programs services run (Lambda's runtimes); may be null,
   // then functions cannot run.
+  // `verify_signatures`: --auth verify (services that check their own signatures: API Gateway's
+  // AWS_IAM routes).
   ServiceRegistry(storage::Store& store, Clock& clock, std::filesystem::path files_dir,
-                  const auth::Credentials* credentials = nullptr, LocalEndpoints* endpoints = nullptr);
+                  const auth::Credentials* credentials = nullptr, LocalEndpoints* endpoints = nullptr,
+                  bool verify_signatures = false);
+  ~ServiceRegistry();
 
   Service* find(std::string_view name) const;
   const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
@@ -53,6 +61,7 @@ class ServiceRegistry {
   std::unique_ptr<delivery::Outbox> outbox_;  // outlives the services that stage into it
   std::vector<std::unique_ptr<Service>> services_;
   const auth::SessionCredentialSource* sessions_ = nullptr;
+  std::unique_ptr<apigateway::IamChecker> iam_checker_;  // outlives the API Gateway services using it
 };
 
 // The models of every service nimbus knows, implemented or not (for --list-operations).

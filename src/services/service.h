@@ -79,6 +79,10 @@ class Service {
   // Requests that pass unsigned even when signatures are verified; the service then decides
   // (S3 lets every request through to its bucket-policy stage).
   virtual bool allows_anonymous(const HttpRequest& head) const { return false; }
+  // A raw-HTTP service that verifies signatures itself, after reading the body (API Gateway's
+  // invoke URLs: only AWS_IAM routes need one). The dispatcher then only reads who signed
+  // (account, region, key), verifying nothing and refusing nothing.
+  virtual bool checks_own_signatures() const { return false; }
 
   // Counters and state for GET /_nimbus/health.
   virtual Json health() const { return {{"state", "running"}}; }

@@ -1,0 +1,232 @@
+#include "services/apigateway/apigateway_errors.h"
+#include "services/apigateway/openapi.h"
+#include "services/apigateway/rest_common.h"
+
+namespace nimbus::apigateway {
+namespace {
+
+constexpr std::string_view kOperations[] = {"get", "put", "post", "delete", "patch", "head", "options",
+                                            "x-amazon-apigateway-any-method"};
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// x-amazon-apigateway-integration -> Integration.
+Json integration_of(const Json& extension) {
+  Json integration = {{"type", upper(extension.value("type", "mock"))},
+                      {"passthroughBehavior", upper(extension.value("passthroughBehavior", "when_no_match"))},
+                      {"timeoutInMillis", extension.value("timeoutInMillis", 29000)},
+                      {"cacheKeyParameters", extension.value("cacheKeyParameters", Json::array())}};
+  if (extension.contains("httpMethod")) integration["httpMethod"] = upper(extension["httpMethod"].get<std::string>());
+  for (const char* member : {"uri", "credentials", "requestParameters", "requestTemplates", "contentHandling",
+                             "connectionType", "connectionId", "cacheNamespace", "tlsConfig"}) {
+    if (extension.contains(member)) integration[member] = extension[member];
+  }
+  if (integration["type"] != "MOCK" && !integration.contains("connectionType")) integration["connectionType"] = "INTERNET";
+  if (extension.contains("responses") && extension["responses"].is_object()) {
+    for (const auto& [pattern, response] : extension["responses"].items()) {
+      std::string code = response.value("statusCode", "200");
+      Json out = {{"statusCode", code}};
+      if (pattern != "default") out["selectionPattern"] = pattern;
+      for (const char* member : {"responseParameters", "responseTemplates", "contentHandling"}) {
+        if (response.contains(member)) out[member] = response[member];
+      }
+      integration["integrationResponses"][code] = out;
+    }
+  }
+  return integration;
+}
+
+struct SecurityScheme {
+  std::string authorization;  // AWS_IAM, CUSTOM, COGNITO_USER_POOLS, or "" for API keys
+  bool api_key = false;
+};
+
+}  // namespace
+
+ImportedApi import_openapi(std::string_view body, bool fail_on_warnings) {
+  Json spec = Json::parse(body, nullptr, false);
+  if (spec.is_discarded() || !spec.is_object()) {
+    throw errors::bad_request("Invalid OpenAPI input: nimbus reads OpenAPI documents in JSON (YAML is not supported "
+                              "yet)");
+  }
+  bool oas3 = spec.contains("openapi");
+  if (!oas3 && spec.value("swagger", "") != "2.0") {
+    throw errors::bad_request("Invalid OpenAPI input: the document must declare 'openapi: 3.x' or 'swagger: 2.0'");
+  }
+  ImportedApi imported;
+  const Json info = spec.value("info", Json::object());
+  std::string title = info.value("title", "");
+  if (title.empty()) throw errors::bad_request("Invalid OpenAPI input: info.title (the API's name) is required");
+  imported.settings["name"] = title;
+  if (info.contains("description")) imported.settings["description"] = info["description"];
+  if (info.contains("version")) imported.settings["version"] = info["version"];
+  if (spec.contains("x-amazon-apigateway-binary-media-types")) {
+    imported.settings["binaryMediaTypes"] = spec["x-amazon-apigateway-binary-media-types"];
+  }
+  if (spec.contains("x-amazon-apigateway-api-key-source")) {
+    imported.settings["apiKeySource"] = spec["x-amazon-apigateway-api-key-source"];
+  }
+  if (spec.contains("x-amazon-apigateway-policy")) imported.settings["policy"] = spec["x-amazon-apigateway-policy"].dump();
+
+  // Security schemes: IAM, Lambda / Cognito authorizers, API keys.
+  const Json schemes = oas3 ? spec.value("components", Json::object()).value("securitySchemes", Json::object())
+                            : spec.value("securityDefinitions", Json::object());
+  std::map<std::string, SecurityScheme> security;
+  for (const auto& [name, scheme] : schemes.items()) {
+    std::string auth_type = scheme.value("x-amazon-apigateway-authtype", "");
+    if (scheme.contains("x-amazon-apigateway-authorizer")) {
+      const Json& extension = scheme["x-amazon-apigateway-authorizer"];
+      std::string type = upper(extension.value("type", "token"));
+      Json authorizer = {{"name", name}, {"type", type},
+                         {"authorizerResultTtlInSeconds", extension.value("authorizerResultTtlInSeconds", 300)}};
+      for (const char* member : {"authorizerUri", "authorizerCredentials", "identitySource",
+                                 "identityValidationExpression", "providerARNs"}) {
+        if (extension.contains(member)) authorizer[member] = extension[member];
+      }
+      if (type == "TOKEN" && !authorizer.contains("identitySource")) {
+        authorizer["identitySource"] = "method.request.header." + scheme.value("name", "Authorization");
+      }
+      if (!auth_type.empty()) authorizer["authType"] = auth_type;
+      imported.authorizers[name] = authorizer;
+      security[name] = {type == "COGNITO_USER_POOLS" ? "COGNITO_USER_POOLS" : "CUSTOM", false};
+    } else if (auth_type == "awsSigv4") {
+      security[name] = {"AWS_IAM", false};
+    } else if (scheme.value("type", "") == "apiKey" && scheme.value("in", "") == "header" &&
+               upper(scheme.value("name", "")) == "X-API-KEY") {
+      security[name] = {"", true};
+    } else {
+      imported.warnings.push_back("Unsupported security definition type '" + scheme.value("type", "") + "' for '" + name +
+                                  "', ignoring.");
+    }
+  }
+  const Json models = oas3 ? spec.value("components", Json::object()).value("schemas", Json::object())
+                           : spec.value("definitions", Json::object());
+  for (const auto& [name, schema] : models.items()) {
+    imported.models[name] = {{"name", name}, {"contentType", "application/json"}, {"schema", schema.dump()}};
+  }
+
+  Json global_security = spec.value("security", Json::array());
+  for (const auto& [path, item] : member_object(spec, "paths").items()) {
+    if (path.empty() || path.front() != '/') {
+      throw errors::bad_request("Invalid OpenAPI input: path '" + path + "' must start with '/'");
+    }
+    for (auto operation_name : kOperations) {
+      std::string key(operation_name);
+      if (!item.contains(key)) continue;
+      const Json& operation = item[key];
+      std::string http_method = operation_name == "x-amazon-apigateway-any-method" ? "ANY" : upper(operation_name);
+      Json method = {{"httpMethod", http_method}, {"authorizationType", "NONE"}, {"apiKeyRequired", false}};
+      if (operation.contains("operationId")) method["operationName"] = operation["operationId"];
+      for (const auto& requirement : operation.value("security", global_security)) {
+        for (const auto& [scheme_name, scopes] : requirement.items()) {
+          auto found = security.find(scheme_name);
+          if (found == security.end()) continue;
+          if (found->second.api_key) {
+            method["apiKeyRequired"] = true;
+          } else {
+            method["authorizationType"] = found->second.authorization;
+            if (found->second.authorization != "AWS_IAM") method["authorizerName"] = scheme_name;
+            if (scopes.is_array() && !scopes.empty()) method["authorizationScopes"] = scopes;
+          }
+        }
+      }
+      Json parameters = item.value("parameters", Json::array());
+      for (const auto& parameter : operation.value("parameters", Json::array())) parameters.push_back(parameter);
+      for (const auto& parameter : parameters) {
+        std::string where = parameter.value("in", "");
+        std::string location = where == "query" ? "querystring" : where;
+        if (location != "path" && location != "querystring" && location != "header") continue;
+        method["requestParameters"]["method.request." + location + "." + parameter.value("name", "")] =
+            parameter.value("required", false);
+      }
+      for (const auto& [code, response] : member_object(operation, "responses").items()) {
+        if (code == "default") continue;
+        Json method_response = {{"statusCode", code}};
+        for (const auto& [header, _] : member_object(response, "headers").items()) {
+          method_response["responseParameters"]["method.response.header." + header] = false;
+        }
+        method["methodResponses"][code] = method_response;
+      }
+      if (operation.contains("x-amazon-apigateway-integration")) {
+        method["methodIntegration"] = integration_of(operation["x-amazon-apigateway-integration"]);
+      } else {
+        imported.warnings.push_back("No integration defined for method " + http_method + " " + path);
+      }
+      imported.paths[path][http_method] = method;
+    }
+  }
+  if (fail_on_warnings && !imported.warnings.empty()) {
+    throw errors::bad_request("Warnings found during import:\n\t" + imported.warnings.front());
+  }
+  return imported;
+}
+
+void merge_import(Json& document, const ImportedApi& imported, bool overwrite) {
+  Json& resources = document["resources"];
+  std::string root = document["api"]["rootResourceId"];
+  if (overwrite) {
+    Json root_resource = resources[root];
+    root_resource.erase("resourceMethods");
+    resources = Json::object();
+    resources[root] = root_resource;
+    document["authorizers"] = Json::object();
+    for (const auto& [name, _] : imported.models.items()) document["models"].erase(name);
+  }
+  for (const char* member : {"description", "version", "binaryMediaTypes", "apiKeySource", "policy"}) {
+    if (imported.settings.contains(member)) document["api"][member] = imported.settings[member];
+  }
+  std::map<std::string, std::string> authorizer_ids;
+  for (const auto& [id, authorizer] : document["authorizers"].items()) authorizer_ids[authorizer.value("name", "")] = id;
+  for (const auto& [name, authorizer] : imported.authorizers.items()) {
+    std::string id = authorizer_ids.count(name) ? authorizer_ids[name] : random_id(6);
+    Json stored = authorizer;
+    stored["id"] = id;
+    document["authorizers"][id] = stored;
+    authorizer_ids[name] = id;
+  }
+  for (const auto& [name, model] : imported.models.items()) {
+    Json stored = model;
+    stored["id"] = document["models"].contains(name) ? document["models"][name].value("id", random_id(6)) : random_id(6);
+    document["models"][name] = stored;
+  }
+  std::map<std::string, std::string> by_path;
+  for (const auto& [id, resource] : resources.items()) by_path[resource.value("path", "")] = id;
+  for (const auto& [path, methods] : imported.paths.items()) {
+    // Create the resources along the path.
+    std::string parent = root;
+    std::string current = "";
+    size_t start = 1;
+    while (start <= path.size() && path != "/") {
+      auto slash = path.find('/', start);
+      if (slash == std::string::npos) slash = path.size();
+      std::string part = path.substr(start, slash - start);
+      start = slash + 1;
+      if (part.empty()) continue;
+      current += "/" + part;
+      auto found = by_path.find(current);
+      if (found == by_path.end()) {
+        std::string id = random_id(6);
+        resources[id] = {{"id", id}, {"parentId", parent}, {"pathPart", part}, {"path", current}};
+        found = by_path.emplace(current, id).first;
+      }
+      parent = found->second;
+    }
+    for (const auto& [http_method, method] : methods.items()) {
+      Json stored = method;
+      if (stored.contains("authorizerName")) {
+        stored["authorizerId"] = authorizer_ids[stored["authorizerName"].get<std::string>()];
+        stored.erase("authorizerName");
+      }
+      if (stored.contains("methodIntegration") && !stored["methodIntegration"].contains("cacheNamespace")) {
+        stored["methodIntegration"]["cacheNamespace"] = parent;
+      }
+      resources[parent]["resourceMethods"][http_method] = stored;
+    }
+  }
+}
+
+}  // namespace nimbus::apigateway
