@@ -24,6 +24,10 @@ struct Inputs {
   // How a reference to nothing ($foo, $context.missing) renders: as written (Velocity's
   // default), or, when true, as "" (as if every reference were quiet: $!foo).
   bool quiet_undefined = false;
+  // Work a render may do before it fails: steps, loop iterations, values copied, bytes of text
+  // made. The default allows far more than real templates need and bounds a runaway one to well
+  // under a second; the fuzzer lowers it.
+  size_t work_budget = 4'000'000;
 };
 
 // A template that cannot be parsed or evaluated, or that exceeds a limit (nesting 64, #foreach
