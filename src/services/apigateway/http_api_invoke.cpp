@@ -283,13 +283,8 @@ struct HttpApiServe {
   Reply mapped(const MappedResponse& response) const {
     Reply reply;
     reply.message = HttpResponse{static_cast<http::status>(response.status), version};
-    for (const auto& [name, value] : response.headers) {
-      if (lower(name) == "set-cookie") {
-        reply.message.insert(http::field::set_cookie, value);
-      } else {
-        reply.message.set(name, value);
-      }
-    }
+    // Repeated names (multiValueHeaders, cookies) stay separate header lines.
+    for (const auto& [name, value] : response.headers) reply.message.insert(name, value);
     reply.message.body() = response.body;
     return reply;
   }

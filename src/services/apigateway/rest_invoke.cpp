@@ -157,7 +157,6 @@ awaitable<Reply> RestApiService::serve(ApiInvocation& call, const ApiOwner& owne
   request.path_parameters = match->path_parameters;
   for (const auto& field : call.head) request.headers.emplace_back(field.name_string(), field.value());
   if (auto params = text::parse_form(call.raw_query)) request.query = *params;
-  request.body = std::move(call.body);
   std::string content_type = header_value(request, "content-type");
   for (const auto& type : served->snapshot["api"].value("binaryMediaTypes", Json::array())) {
     std::string media = type.get<std::string>();
@@ -219,6 +218,7 @@ awaitable<Reply> RestApiService::serve(ApiInvocation& call, const ApiOwner& owne
       request.request_context["identity"]["apiKey"] = key;
       request.request_context["identity"]["apiKeyId"] = "";
     }
+    request.body = std::move(call.body);  // after AWS_IAM's check, which hashes it
     auto running = run_integration(deps, *served, method, request);
     Reply reply = co_await std::move(running);
     reply.message.set("x-amzn-RequestId", request_id);

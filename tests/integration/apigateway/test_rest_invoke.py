@@ -1,0 +1,233 @@
+"""REST API invoke URLs: resource and method matching, MOCK and Lambda integrations (proxy and
+mapping templates), API Gateway's own errors and gateway responses, stages and API keys."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from conftest import make_client
+from rest_invoke_helpers import LAMBDA_URI, RestApi, lambda_function
+
+ECHO = """
+export const handler = async (event) => {
+  if (event.path === '/fail') throw new Error('boom');
+  if (event.path === '/malformed') return { statusCode: 200, bodyy: 'x' };
+  if (event.path === '/plain') return 'not an object';
+  if (event.path === '/binary') return { statusCode: 200, isBase64Encoded: true,
+                                         headers: { 'content-type': 'image/png' },
+                                         body: Buffer.from([0, 1, 2, 255]).toString('base64') };
+  return { statusCode: 201, headers: { 'x-echo': 'yes', 'content-type': 'application/json' },
+           multiValueHeaders: { 'x-multi': ['a', 'b'] }, body: JSON.stringify(event) };
+};"""
+
+
+@pytest.fixture
+def lam(nimbus):
+    return make_client(nimbus.endpoint, service="lambda")
+
+
+def mock(template: str = '{"statusCode": 200}', responses: dict | None = None) -> dict:
+    return {"type": "MOCK", "requestTemplates": {"application/json": template},
+            "responses": responses or {"200": {"responseTemplates": {"application/json": '{"ok": true}'}}}}
+
+
+def test_a_lambda_proxy_route_gets_the_payload_1_0_event_and_answers_what_the_function_returns(nimbus, lam):
+    api = RestApi(nimbus)
+    api.lambda_proxy("/users/{id}", "GET", lambda_function(lam, ECHO))
+    api.deploy("prod", variables={"color": "blue"})
+    response = api.call("prod", "/users/42?a=1&a=2&b=x", headers={"X-Trace": "t1", "Cookie": "s=1"})
+    assert response.status_code == 201, response.text
+    assert response.headers["x-echo"] == "yes" and response.headers["x-multi"] == "a, b"
+    assert response.headers["x-amzn-RequestId"]
+    event = response.json()
+    assert event["resource"] == "/users/{id}" and event["path"] == "/users/42" and event["httpMethod"] == "GET"
+    assert event["pathParameters"] == {"id": "42"}
+    assert event["queryStringParameters"] == {"a": "2", "b": "x"}
+    assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"], "b": ["x"]}
+    assert event["headers"]["X-Trace"] == "t1" and event["multiValueHeaders"]["X-Trace"] == ["t1"]
+    assert event["stageVariables"] == {"color": "blue"}
+    assert event["body"] is None and event["isBase64Encoded"] is False
+    context = event["requestContext"]
+    assert context["resourcePath"] == "/users/{id}" and context["httpMethod"] == "GET"
+    assert context["stage"] == "prod" and context["path"] == "/prod/users/42"
+    assert context["apiId"] == api.id and context["accountId"] == "000000000000"
+    assert context["identity"]["sourceIp"] == "127.0.0.1"
+    assert context["requestId"] == response.headers["x-amzn-RequestId"]
+    assert isinstance(context["requestTimeEpoch"], int)
+
+
+def test_the_path_form_reaches_the_same_stage(nimbus, lam):
+    api = RestApi(nimbus)
+    api.lambda_proxy("/users/{id}", "POST", lambda_function(lam, ECHO))
+    api.deploy("dev")
+    response = api.call_path_form("dev", "/users/7", method="POST", data='{"name": "ann"}',
+                                  headers={"Content-Type": "application/json"})
+    assert response.status_code == 201
+    event = response.json()
+    assert event["body"] == '{"name": "ann"}' and event["pathParameters"] == {"id": "7"}
+    assert event["requestContext"]["path"] == f"/restapis/{api.id}/dev/_user_request_/users/7"
+
+
+def test_a_greedy_proxy_resource_catches_deeper_paths_and_literals_win(nimbus):
+    api = RestApi(nimbus)
+    api.method("/{proxy+}", "ANY", mock(responses={"200": {"responseTemplates": {
+        "application/json": '{"proxy": "$input.params(\'proxy\')"}'}}}))
+    api.method("/users", "GET", mock(responses={"200": {"responseTemplates": {"application/json": '{"users": []}'}}}))
+    api.deploy()
+    assert api.call("prod", "/users").json() == {"users": []}
+    assert api.call("prod", "/a/b/c", method="DELETE").json() == {"proxy": "a/b/c"}
+    assert api.call("prod", "/users/1").json() == {"proxy": "users/1"}
+
+
+def test_an_unknown_path_or_method_gets_missing_authentication_token(nimbus):
+    api = RestApi(nimbus)
+    api.method("/items", "GET", mock())
+    api.deploy()
+    for method, path in (("GET", "/nothing"), ("POST", "/items")):
+        response = api.call("prod", path, method=method)
+        assert response.status_code == 403
+        assert response.json() == {"message": "Missing Authentication Token"}
+        assert response.headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+
+
+def test_an_unknown_stage_or_api_is_forbidden(nimbus):
+    api = RestApi(nimbus)
+    api.method("/items", "GET", mock())
+    api.deploy()
+    assert api.call("nostage", "/items").status_code == 403
+    response = api.call_path_form("prod", "/items")
+    assert response.status_code == 200
+    other = RestApi.__new__(RestApi)
+    other.nimbus, other.id = nimbus, "zzzzzzzzzz"
+    assert other.call("prod", "/items").json() == {"message": "Forbidden"}
+
+
+def test_a_stage_serves_its_deployment_not_later_changes(nimbus):
+    api = RestApi(nimbus)
+    api.method("/v", "GET", mock(responses={"200": {"responseTemplates": {"application/json": '{"v": 1}'}}}))
+    api.deploy("prod")
+    resource = api.resource("/v")
+    api.client.put_integration_response(restApiId=api.id, resourceId=resource, httpMethod="GET", statusCode="200",
+                                        responseTemplates={"application/json": '{"v": 2}'})
+    assert api.call("prod", "/v").json() == {"v": 1}
+    api.deploy("prod")
+    assert api.call("prod", "/v").json() == {"v": 2}
+
+
+def test_mock_integration_responses_are_selected_by_status_and_map_headers(nimbus):
+    api = RestApi(nimbus)
+    api.method("/teapot", "GET", mock(
+        '#if($input.params("brew") == "tea"){"statusCode": 418}#else{"statusCode": 200}#end',
+        {"200": {"responseTemplates": {"application/json": '{"coffee": true}'}},
+         "418": {"selectionPattern": "418", "responseTemplates": {"application/json": '{"tea": "$context.stage"}'},
+                 "responseParameters": {"method.response.header.X-Pot": "'short'"}}}))
+    api.deploy("prod")
+    assert api.call("prod", "/teapot").json() == {"coffee": True}
+    response = api.call("prod", "/teapot?brew=tea")
+    assert response.status_code == 418 and response.json() == {"tea": "prod"}
+    assert response.headers["X-Pot"] == "short"
+
+
+def test_a_failing_or_malformed_lambda_proxy_answer_is_a_502(nimbus, lam):
+    api = RestApi(nimbus)
+    function = lambda_function(lam, ECHO)
+    for path in ("/fail", "/malformed", "/plain"):
+        api.lambda_proxy(path, "GET", function)
+    api.deploy()
+    for path in ("/fail", "/malformed", "/plain"):
+        response = api.call("prod", path)
+        assert response.status_code == 502, path
+        assert response.json() == {"message": "Internal server error"}
+
+
+def test_a_function_without_a_permission_for_api_gateway_is_a_500(nimbus, lam):
+    api = RestApi(nimbus)
+    api.lambda_proxy("/locked", "GET", lambda_function(lam, ECHO, allow_api_gateway=False))
+    api.deploy()
+    response = api.call("prod", "/locked")
+    assert response.status_code == 500 and response.json() == {"message": "Internal server error"}
+
+
+def test_binary_media_types_pass_bodies_base64_both_ways(nimbus, lam):
+    api = RestApi(nimbus, binaryMediaTypes=["image/png"])
+    function = lambda_function(lam, ECHO)
+    api.lambda_proxy("/upload", "POST", function)
+    api.lambda_proxy("/binary", "GET", function)
+    api.deploy()
+    event = api.call("prod", "/upload", method="POST", data=b"\x00\xffraw",
+                     headers={"Content-Type": "image/png"}).json()
+    assert event["isBase64Encoded"] is True and base64.b64decode(event["body"]) == b"\x00\xffraw"
+    assert api.call("prod", "/binary", headers={"Accept": "image/png"}).content == bytes([0, 1, 2, 255])
+    assert api.call("prod", "/binary").text == base64.b64encode(bytes([0, 1, 2, 255])).decode()
+
+
+def test_a_lambda_integration_with_templates_maps_request_and_errors(nimbus, lam):
+    source = """
+export const handler = async (event) => {
+  if (event.name === 'bad') throw new Error('Invalid name: bad');
+  return { greeting: 'hello ' + event.name, id: event.id };
+};"""
+    api = RestApi(nimbus)
+    function = lambda_function(lam, source)
+    api.method("/greet/{id}", "POST", {
+        "type": "AWS", "integrationHttpMethod": "POST", "uri": LAMBDA_URI.format(function),
+        "requestTemplates": {"application/json":
+                             '{"name": $input.json(\'$.name\'), "id": "$input.params(\'id\')"}'},
+        "responses": {"200": {"responseTemplates": {"application/json": '{"message": $input.json(\'$.greeting\')}'}},
+                      "400": {"selectionPattern": "Invalid name.*",
+                              "responseTemplates": {"application/json": '{"error": $input.json(\'$.errorMessage\')}'}}}})
+    api.deploy()
+    response = api.call("prod", "/greet/9", method="POST", json={"name": "ann"})
+    assert response.status_code == 200 and response.json() == {"message": "hello ann"}
+    response = api.call("prod", "/greet/9", method="POST", json={"name": "bad"})
+    assert response.status_code == 400 and response.json() == {"error": "Invalid name: bad"}
+
+
+def test_api_key_required_methods_admit_only_enabled_keys_of_a_usage_plan_for_the_stage(nimbus):
+    api = RestApi(nimbus)
+    api.method("/paid", "GET", mock(), apiKeyRequired=True)
+    api.deploy("prod")
+    client = api.client
+    key = client.create_api_key(name="k1", enabled=True)
+    disabled = client.create_api_key(name="k2", enabled=False)
+    plan = client.create_usage_plan(name="plan", apiStages=[{"apiId": api.id, "stage": "prod"}])
+    for created in (key, disabled):
+        client.create_usage_plan_key(usagePlanId=plan["id"], keyId=created["id"], keyType="API_KEY")
+    assert api.call("prod", "/paid").status_code == 403
+    assert api.call("prod", "/paid").json() == {"message": "Forbidden"}
+    assert api.call("prod", "/paid", headers={"x-api-key": disabled["value"]}).status_code == 403
+    assert api.call("prod", "/paid", headers={"x-api-key": key["value"]}).status_code == 200
+
+
+def test_gateway_responses_reshape_api_gateways_own_errors(nimbus):
+    api = RestApi(nimbus)
+    api.method("/x", "GET", mock())
+    api.client.put_gateway_response(restApiId=api.id, responseType="MISSING_AUTHENTICATION_TOKEN", statusCode="404",
+                                    responseParameters={"gatewayresponse.header.X-Why": "'nope'"},
+                                    responseTemplates={"application/json":
+                                                       '{"error": $context.error.messageString, "type": "$context.error.responseType"}'})
+    api.deploy()
+    response = api.call("prod", "/missing")
+    assert response.status_code == 404 and response.headers["X-Why"] == "nope"
+    assert response.json() == {"error": "Missing Authentication Token", "type": "MISSING_AUTHENTICATION_TOKEN"}
+
+
+def test_http_proxy_integrations_forward_the_request(nimbus, lam):
+    # The upstream is another REST API on the same nimbus, reached through its invoke URL.
+    upstream = RestApi(nimbus)
+    upstream.lambda_proxy("/{proxy+}", "ANY", lambda_function(lam, ECHO))
+    upstream.deploy("up")
+    api = RestApi(nimbus)
+    url = f"{nimbus.endpoint}/restapis/{upstream.id}/up/_user_request_/{{proxy}}"
+    api.method("/{proxy+}", "ANY", {"type": "HTTP_PROXY", "integrationHttpMethod": "ANY", "uri": url,
+                                     "requestParameters": {"integration.request.path.proxy": "method.request.path.proxy"}},
+               requestParameters={"method.request.path.proxy": True})
+    api.deploy()
+    response = api.call("prod", "/orders/5?q=1", method="PUT", data="hi", headers={"X-Hop": "1"})
+    assert response.status_code == 201, response.text
+    event = response.json()
+    assert event["path"] == "/orders/5" and event["httpMethod"] == "PUT" and event["body"] == "hi"
+    assert event["queryStringParameters"] == {"q": "1"} and event["headers"]["X-Hop"] == "1"
