@@ -29,8 +29,7 @@ inline AwsError model_not_found(std::string_view name) {
 }
 inline AwsError gateway_response_not_found() { return not_found("Invalid Gateway Response identifier specified"); }
 inline AwsError api_key_not_found() { return not_found("Invalid API Key identifier specified"); }
-inline AwsError usage_plan_not_found(std::string_view id) {
-  return not_found("Invalid Usage Plan ID specified: " + std::string(id));
-}
+inline AwsError usage_plan_not_found(std::string_view) { return not_found("Invalid Usage Plan ID specified"); }
+inline AwsError gateway_response_not_defined() { return not_found("Gateway response type not defined on api"); }
 
 }  // namespace nimbus::apigateway::errors

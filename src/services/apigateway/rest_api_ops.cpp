@@ -20,6 +20,15 @@ Json api_view(const Json& document) {
 }
 
 void check_api_settings(const Json& in) {
+  if (in.contains("description") && in["description"].is_string() && in["description"].get<std::string>().empty()) {
+    throw errors::bad_request("Description cannot be an empty string");
+  }
+  if (in.contains("minimumCompressionSize") && !in["minimumCompressionSize"].is_null()) {
+    const Json& size = in["minimumCompressionSize"];
+    if (!size.is_number_integer() || size.get<int64_t>() < 0 || size.get<int64_t>() > 10485760) {
+      throw errors::bad_request("Invalid minimum compression size, must be between 0 and 10485760");
+    }
+  }
   if (in.contains("apiKeySource")) {
     std::string source = in["apiKeySource"];
     if (source != "HEADER" && source != "AUTHORIZER") {
@@ -35,6 +44,45 @@ void check_api_settings(const Json& in) {
   }
 }
 
+// CreateRestApi's endpointConfiguration with AWS's defaults: EDGE, and ipAddressType ipv4
+// (dualstack for PRIVATE APIs).
+Json endpoint_configuration(const Json& in) {
+  Json configuration = in.value("endpointConfiguration", Json::object());
+  if (!configuration.is_object()) configuration = Json::object();
+  if (!configuration.contains("types") || configuration["types"].empty()) configuration["types"] = {"EDGE"};
+  if (!configuration.contains("ipAddressType")) {
+    configuration["ipAddressType"] = configuration["types"].front() == "PRIVATE" ? "dualstack" : "ipv4";
+  }
+  return configuration;
+}
+
+// UpdateRestApi: "/minimumCompressionSize" arrives as a string; "/binaryMediaTypes" alone is no path.
+void check_api_patch(const Json& operations) {
+  if (!operations.is_array()) return;
+  for (const auto& operation : operations) {
+    if (operation.value("path", "") == "/binaryMediaTypes") {
+      throw errors::bad_request("Invalid patch path /binaryMediaTypes");
+    }
+  }
+}
+
+void type_compression_size(Json& api) {
+  if (!api.contains("minimumCompressionSize") || !api["minimumCompressionSize"].is_string()) return;
+  std::string text = api["minimumCompressionSize"];
+  if (text.empty()) {
+    api.erase("minimumCompressionSize");
+    return;
+  }
+  try {
+    size_t used = 0;
+    long long size = std::stoll(text, &used);
+    if (used != text.size()) throw std::invalid_argument("trailing");
+    api["minimumCompressionSize"] = size;
+  } catch (const std::exception&) {
+    throw errors::bad_request("Invalid minimum compression size, must be between 0 and 10485760");
+  }
+}
+
 }  // namespace
 
 Json RestApiService::new_api_document(const RequestContext& context, const Json& in) {
@@ -45,7 +93,7 @@ Json RestApiService::new_api_document(const RequestContext& context, const Json&
               {"name", in.value("name", "")},
               {"createdDate", now_seconds(clock_)},
               {"apiKeySource", in.value("apiKeySource", "HEADER")},
-              {"endpointConfiguration", in.value("endpointConfiguration", Json{{"types", {"EDGE"}}})},
+              {"endpointConfiguration", endpoint_configuration(in)},
               {"disableExecuteApiEndpoint", in.value("disableExecuteApiEndpoint", false)},
               {"rootResourceId", root},
               {"tags", in.value("tags", Json::object())}};
@@ -122,7 +170,9 @@ awaitable<Json> RestApiService::get_rest_apis(RequestContext& context, const Jso
 awaitable<Json> RestApiService::update_rest_api(RequestContext& context, const Json& in) {
   std::vector<std::string_view> allowed(std::begin(kApiPaths), std::end(kApiPaths));
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
+    check_api_patch(in.value("patchOperations", Json::array()));
     apply_patch(document["api"], in.value("patchOperations", Json::array()), allowed);
+    type_compression_size(document["api"]);
     check_api_settings(document["api"]);
     return api_view(document);
   });

@@ -111,9 +111,10 @@ awaitable<Json> RestApiService::delete_authorizer(RequestContext& context, const
 awaitable<Json> RestApiService::create_model(RequestContext& context, const Json& in) {
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
     std::string name = in.value("name", "");
-    bool ok = !name.empty();
+    if (name.empty()) throw errors::bad_request("Model name must be non-empty");
+    bool ok = true;
     for (char c : name) ok = ok && std::isalnum(static_cast<unsigned char>(c));
-    if (!ok) throw errors::bad_request("Model name must be non-empty and alphanumeric");
+    if (!ok) throw errors::bad_request("Model name must be alphanumeric");
     if (document["models"].contains(name)) throw errors::conflict("Model name already exists for this REST API");
     std::string content_type = in.value("contentType", "");
     if (content_type.empty()) throw errors::bad_request("Content type must be specified");
@@ -149,6 +150,7 @@ awaitable<Json> RestApiService::update_model(RequestContext& context, const Json
   std::string name = in.value("modelName", "");
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
     if (!document["models"].contains(name)) throw errors::model_not_found(name);
+    replace_only(in.value("patchOperations", Json::array()));
     apply_patch(document["models"][name], in.value("patchOperations", Json::array()), {"/description", "/schema"});
     return document["models"][name];
   });
@@ -160,6 +162,17 @@ awaitable<Json> RestApiService::delete_model(RequestContext& context, const Json
   std::string name = in.value("modelName", "");
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
     if (!document["models"].contains(name)) throw errors::model_not_found(name);
+    // A model a method's request uses cannot go ("//ANY": the root's ANY method).
+    for (const auto& [rid, resource] : document["resources"].items()) {
+      for (const auto& [method_name, method] : member_object(resource, "resourceMethods").items()) {
+        for (const auto& [type, model] : member_object(method, "requestModels").items()) {
+          if (model == name) {
+            throw errors::conflict("Cannot delete model '" + name + "', is referenced in method request: " +
+                                   resource.value("path", "") + "/" + method_name);
+          }
+        }
+      }
+    }
     document["models"].erase(name);
     return Json::object();
   });
@@ -168,6 +181,10 @@ awaitable<Json> RestApiService::delete_model(RequestContext& context, const Json
 }
 
 awaitable<Json> RestApiService::create_request_validator(RequestContext& context, const Json& in) {
+  // API Gateway answers a 400 (not its usual 404) for an unknown API here.
+  if (!apis_.get(api_key(context, in.value("restApiId", "")))) {
+    throw errors::bad_request("Invalid REST API identifier specified");
+  }
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
     std::string id = random_id(6);
     Json validator = {{"id", id},
@@ -197,8 +214,12 @@ awaitable<Json> RestApiService::update_request_validator(RequestContext& context
   std::string id = in.value("requestValidatorId", "");
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
     if (!document["requestValidators"].contains(id)) throw errors::validator_not_found();
+    replace_only(in.value("patchOperations", Json::array()));
     apply_patch(document["requestValidators"][id], in.value("patchOperations", Json::array()),
-                {"/name", "/validateRequestBody", "/validateRequestParameters"});
+                {"/name", "/validateRequestParameters", "/validateRequestBody"});
+    if (document["requestValidators"][id].value("name", "").empty()) {
+      throw errors::bad_request("Request Validator name cannot be blank");
+    }
     return document["requestValidators"][id];
   });
   co_await changed.commit->wait();
@@ -264,7 +285,7 @@ awaitable<Json> RestApiService::update_gateway_response(RequestContext& context,
 awaitable<Json> RestApiService::delete_gateway_response(RequestContext& context, const Json& in) {
   std::string type = in.value("responseType", "");
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
-    if (!document["gatewayResponses"].contains(type)) throw errors::gateway_response_not_found();
+    if (!document["gatewayResponses"].contains(type)) throw errors::gateway_response_not_defined();
     document["gatewayResponses"].erase(type);
     return Json::object();
   });

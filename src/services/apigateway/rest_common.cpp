@@ -114,6 +114,17 @@ Json page(const std::vector<Json>& items, const Json& in) {
   return out;
 }
 
+void replace_only(const Json& operations) {
+  if (!operations.is_array()) return;
+  for (const auto& operation : operations) {
+    std::string op = operation.value("op", "");
+    if (op == "replace") continue;
+    if (op != "add" && op != "remove" && op != "copy" && op != "move" && op != "test") continue;  // apply_patch's error
+    throw errors::bad_request("Invalid patch path  '" + operation.value("path", "") + "' specified for op '" + op +
+                              "'. Please choose supported operations");
+  }
+}
+
 void apply_patch(Json& document, const Json& operations, const std::vector<std::string_view>& allowed) {
   if (!operations.is_array()) return;
   for (const auto& operation : operations) {
@@ -142,7 +153,7 @@ void apply_patch(Json& document, const Json& operations, const std::vector<std::
       }
     }
     if (!matched) {
-      throw errors::bad_request("Invalid patch path '" + path + "' specified for op '" + op + "'. Must be one of: " +
+      throw errors::bad_request("Invalid patch path  '" + path + "' specified for op '" + op + "'. Must be one of: " +
                                 allowed_list(allowed));
     }
     if (op == "test") continue;

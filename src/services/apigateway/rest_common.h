@@ -32,6 +32,10 @@ Json page(const std::vector<Json>& items, const Json& in);
 // Throws BadRequestException for an unknown op or a path not allowed.
 void apply_patch(Json& document, const Json& operations, const std::vector<std::string_view>& allowed);
 
+// Refuses any op but "replace" as API Gateway does for resources, models and request validators:
+// "Invalid patch path  '<path>' specified for op '<op>'. Please choose supported operations".
+void replace_only(const Json& operations);
+
 // `object[key]` when `object` has it, else an empty object: a reference that outlives the
 // expression, so `member_object(x, "k").items()` is safe where `x.value("k", {}).items()` dangles.
 const Json& member_object(const Json& object, const char* key);

@@ -43,6 +43,16 @@ void check_authorization(const Json& document, const Json& method) {
                                 "COGNITO_USER_POOLS requires a valid authorizer.");
     }
   }
+  // The request validator and the request models must exist (400s, as API Gateway answers).
+  std::string validator = method.value("requestValidatorId", "");
+  if (!validator.empty() && !document["requestValidators"].contains(validator)) {
+    throw errors::bad_request("Invalid Request Validator identifier specified");
+  }
+  for (const auto& [type, model] : member_object(method, "requestModels").items()) {
+    if (model.is_string() && !document["models"].contains(model.get<std::string>())) {
+      throw errors::bad_request("Invalid model identifier specified: " + model.get<std::string>());
+    }
+  }
 }
 
 void check_integration(const Json& integration) {
@@ -69,6 +79,20 @@ void check_integration(const Json& integration) {
   }
 }
 
+// A method's requestParameters and a method response's responseParameters map names to
+// booleans (required or not); PATCH values arrive as strings.
+void boolean_values(Json& object, const char* member) {
+  if (!object.contains(member) || !object[member].is_object()) return;
+  for (auto& [name, value] : object[member].items()) {
+    if (!value.is_string()) continue;
+    std::string text = value.get<std::string>();
+    if (text != "true" && text != "false") {
+      throw errors::bad_request("Invalid boolean value '" + text + "' for " + name);
+    }
+    value = text == "true";
+  }
+}
+
 }  // namespace
 
 // The method record `in` names (restApiId, resourceId, httpMethod) inside `document`.
@@ -83,7 +107,7 @@ static Json& method_of(Json& document, const Json& in) {
 
 static Json& integration_of(Json& document, const Json& in) {
   Json& method = method_of(document, in);
-  if (!method.contains("methodIntegration")) throw errors::not_found("No integration defined for method");
+  if (!method.contains("methodIntegration")) throw errors::integration_not_found();
   return method["methodIntegration"];
 }
 
@@ -121,6 +145,7 @@ awaitable<Json> RestApiService::update_method(RequestContext& context, const Jso
   auto changed = edit_api(context, in.value("restApiId", ""), [&](Json& document) {
     Json& method = method_of(document, in);
     apply_patch(method, in.value("patchOperations", Json::array()), allowed);
+    boolean_values(method, "requestParameters");
     check_authorization(document, method);
     return method;
   });
@@ -170,6 +195,7 @@ awaitable<Json> RestApiService::update_method_response(RequestContext& context, 
       throw errors::response_not_found();
     }
     apply_patch(method["methodResponses"][code], in.value("patchOperations", Json::array()), allowed);
+    boolean_values(method["methodResponses"][code], "responseParameters");
     return method["methodResponses"][code];
   });
   co_await changed.commit->wait();

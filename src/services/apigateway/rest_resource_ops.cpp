@@ -122,15 +122,24 @@ awaitable<Json> RestApiService::update_resource(RequestContext& context, const J
     Json& resources = document["resources"];
     if (!resources.contains(id)) throw errors::resource_not_found();
     Json& resource = resources[id];
-    if (!resource.contains("parentId")) throw errors::bad_request("Root resource cannot be updated");
-    std::string old_parent = resource["parentId"];
-    apply_patch(resource, in.value("patchOperations", Json::array()), {"/pathPart", "/parentId"});
+    const Json operations = in.value("patchOperations", Json::array());
+    if (!resource.contains("parentId")) {
+      for (const auto& operation : operations) {
+        std::string path = operation.value("path", "");
+        if (path == "/parentId" || path == "/pathPart") {
+          throw errors::bad_request("Root resource cannot update its " + path.substr(1) + ".");
+        }
+      }
+    }
+    replace_only(operations);
+    apply_patch(resource, operations, {"/parentId", "/pathPart"});
+    if (!resource.contains("parentId")) return resource_view(resource, true);
     std::string part = resource.value("pathPart", "");
     std::string parent = resource.value("parentId", "");
     check_path_part(part);
     if (!resources.contains(parent)) throw errors::not_found("Invalid Resource identifier specified");
     for (std::string up = parent; !up.empty(); up = resources[up].value("parentId", "")) {
-      if (up == id) throw errors::bad_request("Resources cannot be moved under their own descendants");
+      if (up == id) throw errors::bad_request("Resources cannot be cyclical.");
     }
     check_siblings(resources, parent, part, id);
     resource["path"] = child_path(resources[parent]["path"], part);
