@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <map>
+
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/openapi.h"
 #include "services/apigateway/rest_common.h"
@@ -50,8 +53,12 @@ struct SecurityScheme {
 ImportedApi import_openapi(std::string_view body, bool fail_on_warnings) {
   Json spec = Json::parse(body, nullptr, false);
   if (spec.is_discarded() || !spec.is_object()) {
-    throw errors::bad_request("Invalid OpenAPI input: nimbus reads OpenAPI documents in JSON (YAML is not supported "
-                              "yet)");
+    auto first = body.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && body[first] != '{' && body[first] != '[') {
+      throw errors::bad_request("Invalid OpenAPI input. (nimbus reads OpenAPI documents in JSON; YAML is not "
+                                "supported yet)");
+    }
+    throw errors::bad_request("Invalid OpenAPI input.");
   }
   bool oas3 = spec.contains("openapi");
   if (!oas3 && spec.value("swagger", "") != "2.0") {
@@ -176,8 +183,17 @@ void merge_import(Json& document, const ImportedApi& imported, bool overwrite) {
     document["authorizers"] = Json::object();
     for (const auto& [name, _] : imported.models.items()) document["models"].erase(name);
   }
-  for (const char* member : {"description", "version", "binaryMediaTypes", "apiKeySource", "policy"}) {
+  // The title renames the API; merge adds the document's binary media types to the API's,
+  // overwrite replaces them.
+  for (const char* member : {"name", "description", "version", "apiKeySource", "policy"}) {
     if (imported.settings.contains(member)) document["api"][member] = imported.settings[member];
+  }
+  if (imported.settings.contains("binaryMediaTypes")) {
+    Json& types = document["api"]["binaryMediaTypes"];
+    if (overwrite || !types.is_array()) types = Json::array();
+    for (const auto& type : imported.settings["binaryMediaTypes"]) {
+      if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+    }
   }
   std::map<std::string, std::string> authorizer_ids;
   for (const auto& [id, authorizer] : document["authorizers"].items()) authorizer_ids[authorizer.value("name", "")] = id;
