@@ -218,8 +218,26 @@ TEST_F(RouterTest, ServedScopeWinsOverAnUnservedHost) {
 // --- known services nimbus does not serve -----------------------------------------------------
 
 TEST_F(RouterTest, UnservedRestJsonByScope) {
-  EXPECT_EQ(route(request(http::verb::get, "/restapis"), "apigateway"),
-            Routed("unserved:apigateway", Wire::RestJson));
+  EXPECT_EQ(route(request(http::verb::post, "/v1/describejobqueues"), "batch"),
+            Routed("unserved:batch", Wire::RestJson));
+}
+
+TEST_F(RouterTest, ApiGatewaysRestAndHttpApisShareASigningNameAndAreToldApartByPath) {
+  EXPECT_EQ(route(request(http::verb::get, "/restapis"), "apigateway"), Routed("apigateway", Wire::RestJson));
+  EXPECT_EQ(route(request(http::verb::get, "/v2/apis"), "apigateway"), Routed("apigatewayv2", Wire::RestJson));
+}
+
+TEST_F(RouterTest, InvokeUrlsGoToTheApiFrontEndWhateverTheSignature) {
+  auto host_form = request(http::verb::get, "/prod/users/1", "abc123defg.execute-api.localhost.localstack.cloud:4566");
+  EXPECT_EQ(route(host_form), Routed("execute-api", Wire::RestJson));
+  EXPECT_EQ(route(host_form, "execute-api"), Routed("execute-api", Wire::RestJson));
+  EXPECT_EQ(route(request(http::verb::post, "/restapis/abc123defg/prod/_user_request_/users/1"), "execute-api"),
+            Routed("execute-api", Wire::RestJson));
+  EXPECT_EQ(route(request(http::verb::get, "/restapis/abc123defg/prod/_user_request_")),
+            Routed("execute-api", Wire::RestJson));
+  // The management API's own paths under /restapis/ are not invoke URLs.
+  EXPECT_EQ(route(request(http::verb::get, "/restapis/abc123defg/stages/prod"), "apigateway"),
+            Routed("apigateway", Wire::RestJson));
 }
 
 TEST_F(RouterTest, DynamoDBAndItsStreamsShareASigningNameAndAreToldApartByTarget) {
@@ -257,8 +275,8 @@ TEST_F(RouterTest, UnservedRestXml) {
 }
 
 TEST_F(RouterTest, UnservedByHost) {
-  EXPECT_EQ(route(request(http::verb::get, "/restapis", "apigateway.us-east-1.amazonaws.com")),
-            Routed("unserved:apigateway", Wire::RestJson));
+  EXPECT_EQ(route(request(http::verb::post, "/v1/describejobqueues", "batch.us-east-1.amazonaws.com")),
+            Routed("unserved:batch", Wire::RestJson));
   EXPECT_EQ(route(json_post("X.Y", "kinesis.localhost.localstack.cloud:4566")),
             Routed("unserved:kinesis", Wire::Json));
 }

@@ -68,7 +68,7 @@ class UnservedReplyTest : public ::testing::Test {
 };
 
 TEST_F(UnservedReplyTest, RestJsonService) {
-  auto response = send(signed_request(http::verb::get, "/restapis", "apigateway"));
+  auto response = send(signed_request(http::verb::post, "/v1/describejobqueues", "batch"));
   EXPECT_EQ(response.result_int(), 501);
   EXPECT_EQ(response["x-amzn-ErrorType"], "NotImplemented");
   EXPECT_EQ(response[http::field::content_type], "application/json");
@@ -76,7 +76,7 @@ TEST_F(UnservedReplyTest, RestJsonService) {
   EXPECT_EQ(body["__type"], "NotImplemented");
   std::string message = body["message"];
   EXPECT_TRUE(message.starts_with("nimbus does not serve the ")) << message;
-  EXPECT_TRUE(message.ends_with("(apigateway) yet; served: " + served())) << message;
+  EXPECT_TRUE(message.ends_with("(batch) yet; served: " + served())) << message;
 }
 
 TEST_F(UnservedReplyTest, JsonService) {
@@ -124,14 +124,14 @@ TEST_F(UnservedReplyTest, RestXmlService) {
 }
 
 TEST_F(UnservedReplyTest, HeadRequestGetsNoBody) {
-  auto response = send(signed_request(http::verb::head, "/restapis/abc", "apigateway"));
+  auto response = send(signed_request(http::verb::head, "/v1/describejobqueues", "batch"));
   EXPECT_EQ(response.result_int(), 501);
   EXPECT_TRUE(response.body().empty());
 }
 
 TEST_F(UnservedReplyTest, UnsignedRequestByHost) {
-  HttpRequest req{http::verb::get, "/restapis", 11};
-  req.set(http::field::host, "apigateway.us-east-1.amazonaws.com");
+  HttpRequest req{http::verb::post, "/v1/describejobqueues", 11};
+  req.set(http::field::host, "batch.us-east-1.amazonaws.com");
   auto response = send(std::move(req));
   EXPECT_EQ(response.result_int(), 501);
   EXPECT_EQ(response["x-amzn-ErrorType"], "NotImplemented");
