@@ -49,7 +49,9 @@ std::optional<Value> parse_json(std::string_view text) {
   return v;
 }
 
-std::string text_of(const Value& v) { return v.is_string() ? v.get<std::string>() : to_java_string(v); }
+std::string text_of(const Value& v) {
+  return v.is_string() ? v.get<std::string>() : to_java_string(v);
+}
 
 }  // namespace
 
@@ -89,7 +91,8 @@ Slot Interp::input_member(const Segment& segment, std::vector<Value>& args, size
     for (const auto& [header, value] : params_["header"].items()) {
       if (header.size() == key.size() &&
           std::equal(header.begin(), header.end(), key.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
           })) {
         return Slot::of(text_of(value));
       }
@@ -150,7 +153,9 @@ Slot Interp::util_method(const Segment& segment, std::vector<Value>& args, size_
     out = std::move(*decoded);
   } else if (name == "parseJson") {
     std::optional<Value> parsed = parse_json(text);
-    if (!parsed) fail(pos, "$util.parseJson: not JSON (or nested deeper than " + std::to_string(limits::kMaxValueDepth) + ")");
+    if (!parsed)
+      fail(pos, "$util.parseJson: not JSON (or nested deeper than " +
+                    std::to_string(limits::kMaxValueDepth) + ")");
     charge(value_size(*parsed), pos);
     return Slot::of(std::move(*parsed));
   } else {

@@ -16,11 +16,11 @@ namespace nimbus::apigateway::vtl {
 using Value = nlohmann::ordered_json;
 
 namespace limits {
-inline constexpr int kMaxNesting = 64;             // directives, parentheses, strings, arguments
-inline constexpr size_t kMaxSegments = 32;         // .property / .method() / [index] per reference
-inline constexpr size_t kMaxValueDepth = 128;      // nesting of a stored list / map
-inline constexpr size_t kMaxIterations = 1000;     // per #foreach, as in API Gateway
-inline constexpr size_t kMaxOutput = 10u << 20;    // bytes of output, and of any one string
+inline constexpr int kMaxNesting = 64;           // directives, parentheses, strings, arguments
+inline constexpr size_t kMaxSegments = 32;       // .property / .method() / [index] per reference
+inline constexpr size_t kMaxValueDepth = 128;    // nesting of a stored list / map
+inline constexpr size_t kMaxIterations = 1000;   // per #foreach, as in API Gateway
+inline constexpr size_t kMaxOutput = 10u << 20;  // bytes of output, and of any one string
 // The work budget is Inputs::work_budget.
 }  // namespace limits
 
@@ -31,8 +31,8 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Segment {
   enum class Kind { Property, Method, Index };
   Kind kind = Kind::Property;
-  std::string name;            // Property, Method
-  std::vector<ExprPtr> args;   // Method arguments; Index: the one index
+  std::string name;           // Property, Method
+  std::vector<ExprPtr> args;  // Method arguments; Index: the one index
 };
 
 // $name.a.b('x')[0] as written; `text` is what an undefined reference renders as.
@@ -48,12 +48,12 @@ struct Expr {
   enum class Kind { Literal, Template, Ref, List, Range, Map, Not, Neg, Binary };
   Kind kind = Kind::Literal;
   size_t pos = 0;
-  Value literal;                 // Literal
-  std::vector<Node> parts;       // Template: a "..." string holding $ or #
-  Reference ref;                 // Ref
-  std::vector<ExprPtr> items;    // List; Map: key, value, key, value...; Range: from, to;
-                                 // Not / Neg: operand; Binary: left, right
-  std::string op;                // Binary: || && == != < > <= >= + - * / %
+  Value literal;               // Literal
+  std::vector<Node> parts;     // Template: a "..." string holding $ or #
+  Reference ref;               // Ref
+  std::vector<ExprPtr> items;  // List; Map: key, value, key, value...; Range: from, to;
+                               // Not / Neg: operand; Binary: left, right
+  std::string op;              // Binary: || && == != < > <= >= + - * / %
 };
 
 struct Branch {

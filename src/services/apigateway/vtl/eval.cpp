@@ -21,16 +21,19 @@ void ensure_object(Value& parent, const char* key) {
 Interp::Interp(std::string_view source, const Inputs& in) : inputs(in), source_(source) {
   Value context = in.context.is_object() ? from_json(in.context) : Value::object();
   ensure_object(context, "requestOverride");
-  for (const char* part : {"header", "querystring", "path"}) ensure_object(context["requestOverride"], part);
+  for (const char* part : {"header", "querystring", "path"})
+    ensure_object(context["requestOverride"], part);
   ensure_object(context, "responseOverride");
   ensure_object(context["responseOverride"], "header");
   vars["context"] = std::move(context);
-  vars["stageVariables"] = in.stage_variables.is_object() ? from_json(in.stage_variables) : Value::object();
+  vars["stageVariables"] =
+      in.stage_variables.is_object() ? from_json(in.stage_variables) : Value::object();
   // $input.params() lists path, querystring and header in that order, as API Gateway does.
   Value params = in.params.is_object() ? from_json(in.params) : Value::object();
   params_ = Value::object();
   for (const char* part : {"path", "querystring", "header"}) {
-    params_[part] = params.contains(part) && params[part].is_object() ? params[part] : Value::object();
+    params_[part] =
+        params.contains(part) && params[part].is_object() ? params[part] : Value::object();
   }
   for (auto& [key, value] : params.items()) {
     if (!params_.contains(key)) params_[key] = std::move(value);
@@ -43,11 +46,13 @@ void Interp::fail(size_t pos, const std::string& message) const {
 
 void Interp::charge(size_t units, size_t pos) {
   work_ += units;
-  if (work_ > inputs.work_budget) fail(pos, "template does too much work (a loop or value too large)");
+  if (work_ > inputs.work_budget)
+    fail(pos, "template does too much work (a loop or value too large)");
 }
 
 void Interp::check_string(size_t length, size_t pos) {
-  if (length > limits::kMaxOutput) fail(pos, "string longer than " + std::to_string(limits::kMaxOutput) + " bytes");
+  if (length > limits::kMaxOutput)
+    fail(pos, "string longer than " + std::to_string(limits::kMaxOutput) + " bytes");
   charge(length / 64, pos);
 }
 
@@ -72,7 +77,8 @@ Interp::Flow Interp::render(const std::vector<Node>& nodes, std::string& out) {
   return Flow::Normal;
 }
 
-void Interp::render_reference(const Reference& ref, std::string& out, bool escaped, size_t slashes) {
+void Interp::render_reference(const Reference& ref, std::string& out, bool escaped,
+                              size_t slashes) {
   Slot slot = resolve(ref);
   const Value* v = slot.get();
   bool defined = v && !v->is_null();
@@ -123,7 +129,7 @@ Interp::Flow Interp::render_node(const Node& node, std::string& out) {
       }
       return Flow::Normal;
     case Node::Kind::Foreach:
-      return foreach(node, out);
+      return foreach (node, out);
     case Node::Kind::Break:
       return Flow::Break;
     case Node::Kind::Stop:
@@ -142,7 +148,8 @@ void Interp::assign(const Node& node) {
     vars[target.root] = std::move(value);
     return;
   }
-  if (value_depth(value, limits::kMaxValueDepth) + target.segments.size() > limits::kMaxValueDepth) {
+  if (value_depth(value, limits::kMaxValueDepth) + target.segments.size() >
+      limits::kMaxValueDepth) {
     fail(node.pos, "value nests deeper than " + std::to_string(limits::kMaxValueDepth) + " levels");
   }
   const Segment& last = target.segments.back();
@@ -167,7 +174,7 @@ void Interp::assign(const Node& node) {
   }
 }
 
-Interp::Flow Interp::foreach(const Node& node, std::string& out) {
+Interp::Flow Interp::foreach (const Node& node, std::string & out) {
   Value items = eval(*node.value);
   if (items.is_object()) {  // a map iterates over its values
     Value values = Value::array();

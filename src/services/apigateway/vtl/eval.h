@@ -95,7 +95,7 @@ class Interp {
 
  private:
   Flow render_node(const Node& node, std::string& out);
-  Flow foreach(const Node& node, std::string& out);
+  Flow foreach (const Node& node, std::string & out);
   void assign(const Node& node);
   void render_reference(const Reference& ref, std::string& out, bool escaped, size_t slashes);
   Slot apply(Slot base, const Segment& segment, std::vector<Value>& args, size_t pos);
@@ -109,7 +109,7 @@ class Interp {
 
 // String, List and Map methods (methods.cpp); nullopt when there is no such method, which
 // Velocity treats as null.
-std::optional<Slot> call_method(Interp& in, Slot& self, const std::string& name, std::vector<Value>& args,
-                                size_t pos);
+std::optional<Slot> call_method(Interp& in, Slot& self, const std::string& name,
+                                std::vector<Value>& args, size_t pos);
 
 }  // namespace nimbus::apigateway::vtl

@@ -48,7 +48,8 @@ Value Interp::eval(const Expr& e) {
       if (!is_integral(from) || !is_integral(to)) return nullptr;
       int64_t a = as_long(from), b = as_long(to);
       uint64_t span = a <= b ? uint64_t(b) - uint64_t(a) : uint64_t(a) - uint64_t(b);
-      if (span >= inputs.work_budget) fail(e.pos, "range [" + std::to_string(a) + ".." + std::to_string(b) + "] too large");
+      if (span >= inputs.work_budget)
+        fail(e.pos, "range [" + std::to_string(a) + ".." + std::to_string(b) + "] too large");
       charge(span + 1, e.pos);
       Value list = Value::array();
       for (int64_t n = a;; n += a <= b ? 1 : -1) {

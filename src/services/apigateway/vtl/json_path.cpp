@@ -55,7 +55,8 @@ JsonPath parse_json_path(std::string_view text) {
       if (i < text.size() && text[i] == '-') ++i;
       while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
       auto [p, ec] = std::from_chars(text.data() + b, text.data() + i, step.index);
-      if (ec != std::errc() || p != text.data() + i) bad_path(original, "expected an index, a name or '*' in brackets");
+      if (ec != std::errc() || p != text.data() + i)
+        bad_path(original, "expected an index, a name or '*' in brackets");
       step.kind = JsonPathStep::Kind::Index;
     }
     while (i < text.size() && text[i] == ' ') ++i;

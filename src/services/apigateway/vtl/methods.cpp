@@ -40,7 +40,8 @@ std::optional<std::string> literal_pattern(std::string_view regex) {
     if (c == '\\') {
       if (k + 1 >= regex.size()) return std::nullopt;
       char next = regex[++k];
-      if ((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9')) {
+      if ((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+          (next >= '0' && next <= '9')) {
         return std::nullopt;  // \s \d \w \1 ...
       }
       out += next;
@@ -55,7 +56,8 @@ std::optional<std::string> literal_pattern(std::string_view regex) {
 
 class StringMethods {
  public:
-  StringMethods(Interp& in, const std::string& s, Args& args, size_t pos) : in_(in), s_(s), args_(args), pos_(pos) {}
+  StringMethods(Interp& in, const std::string& s, Args& args, size_t pos)
+      : in_(in), s_(s), args_(args), pos_(pos) {}
 
   std::optional<Value> call(const std::string& name) {
     const size_t n = args_.size();
@@ -65,7 +67,8 @@ class StringMethods {
     if (name == "toLowerCase" && n == 0) return lower(s_);
     if (name == "toUpperCase" && n == 0) return upper(s_);
     if (name == "trim" && n == 0) return trim();
-    if (name == "substring" && (n == 1 || n == 2) && is_int(args_, 0) && (n == 1 || is_int(args_, 1))) {
+    if (name == "substring" && (n == 1 || n == 2) && is_int(args_, 0) &&
+        (n == 1 || is_int(args_, 1))) {
       int64_t begin = as_long(args_[0]);
       int64_t end = n == 2 ? as_long(args_[1]) : static_cast<int64_t>(s_.size());
       if (begin < 0 || end > static_cast<int64_t>(s_.size()) || begin > end) {
@@ -76,7 +79,8 @@ class StringMethods {
     }
     if (name == "charAt" && n == 1 && is_int(args_, 0)) {
       int64_t k = as_long(args_[0]);
-      if (k < 0 || k >= static_cast<int64_t>(s_.size())) in_.fail(pos_, "charAt(" + std::to_string(k) + ") out of range");
+      if (k < 0 || k >= static_cast<int64_t>(s_.size()))
+        in_.fail(pos_, "charAt(" + std::to_string(k) + ") out of range");
       return std::string(1, s_[static_cast<size_t>(k)]);
     }
     if (n == 1 && is_string(args_, 0)) {
@@ -86,7 +90,8 @@ class StringMethods {
       if (name == "endsWith") return s_.ends_with(a);
       if (name == "equals") return s_ == a;
       if (name == "equalsIgnoreCase") return lower(s_) == lower(a);
-      if (name == "compareTo") return static_cast<int64_t>(s_.compare(a) < 0 ? -1 : s_.compare(a) > 0 ? 1 : 0);
+      if (name == "compareTo")
+        return static_cast<int64_t>(s_.compare(a) < 0 ? -1 : s_.compare(a) > 0 ? 1 : 0);
       if (name == "indexOf") return index(s_.find(a));
       if (name == "lastIndexOf") return index(s_.rfind(a));
       if (name == "concat") return checked(s_ + a);
@@ -104,14 +109,18 @@ class StringMethods {
     }
     if (n == 2 && is_string(args_, 0) && is_string(args_, 1)) {
       if (name == "replace") return replace(str(args_, 0), str(args_, 1), false);
-      if (name == "replaceAll") return replace(literal(str(args_, 0)), replacement(str(args_, 1)), false);
-      if (name == "replaceFirst") return replace(literal(str(args_, 0)), replacement(str(args_, 1)), true);
+      if (name == "replaceAll")
+        return replace(literal(str(args_, 0)), replacement(str(args_, 1)), false);
+      if (name == "replaceFirst")
+        return replace(literal(str(args_, 0)), replacement(str(args_, 1)), true);
     }
     return std::nullopt;
   }
 
  private:
-  static Value index(size_t found) { return found == std::string::npos ? int64_t{-1} : static_cast<int64_t>(found); }
+  static Value index(size_t found) {
+    return found == std::string::npos ? int64_t{-1} : static_cast<int64_t>(found);
+  }
 
   Value checked(std::string s) {
     in_.check_string(s.size(), pos_);
@@ -127,7 +136,9 @@ class StringMethods {
 
   std::string literal(const std::string& regex) {
     std::optional<std::string> plain = literal_pattern(regex);
-    if (!plain) in_.fail(pos_, "regular expression '" + regex + "' is not supported (only plain text patterns)");
+    if (!plain)
+      in_.fail(pos_,
+               "regular expression '" + regex + "' is not supported (only plain text patterns)");
     return *plain;
   }
 
@@ -149,7 +160,8 @@ class StringMethods {
   Value replace(const std::string& from, const std::string& to, bool first_only) {
     std::string out;
     if (from.empty()) {  // Java inserts `to` around every character
-      if ((s_.size() + 1) * to.size() + s_.size() > limits::kMaxOutput) in_.check_string(limits::kMaxOutput + 1, pos_);
+      if ((s_.size() + 1) * to.size() + s_.size() > limits::kMaxOutput)
+        in_.check_string(limits::kMaxOutput + 1, pos_);
       for (char c : s_) {
         out += to;
         out += c;
@@ -182,7 +194,8 @@ class StringMethods {
     if (sep.empty()) {
       for (size_t k = 0; k < s_.size();) {
         size_t len = 1;  // one UTF-8 character
-        while (k + len < s_.size() && (static_cast<unsigned char>(s_[k + len]) & 0xC0) == 0x80) ++len;
+        while (k + len < s_.size() && (static_cast<unsigned char>(s_[k + len]) & 0xC0) == 0x80)
+          ++len;
         add(s_.substr(k, len));
         k += len;
       }
@@ -198,8 +211,10 @@ class StringMethods {
     }
     add(s_.substr(at));
     if (limit == 0) {  // trailing empty strings are dropped (unless all of the string is empty)
-      while (parts.size() > 1 && parts.back().get_ref<const std::string&>().empty()) parts.erase(parts.size() - 1);
-      if (parts.size() == 1 && parts[0].get_ref<const std::string&>().empty() && !s_.empty()) parts.erase(0);
+      while (parts.size() > 1 && parts.back().get_ref<const std::string&>().empty())
+        parts.erase(parts.size() - 1);
+      if (parts.size() == 1 && parts[0].get_ref<const std::string&>().empty() && !s_.empty())
+        parts.erase(0);
     }
     return parts;
   }
@@ -210,23 +225,29 @@ class StringMethods {
   size_t pos_;
 };
 
-std::string key_of(const Value& v) { return v.is_string() ? v.get<std::string>() : to_java_string(v); }
+std::string key_of(const Value& v) {
+  return v.is_string() ? v.get<std::string>() : to_java_string(v);
+}
 
-std::optional<Slot> list_method(Interp& in, Slot& self, const std::string& name, Args& args, size_t pos) {
+std::optional<Slot> list_method(Interp& in, Slot& self, const std::string& name, Args& args,
+                                size_t pos) {
   const Value& list = *self.get();
   const size_t n = args.size();
   auto check_index = [&](int64_t k, size_t size) {
     if (k < 0 || static_cast<uint64_t>(k) >= size) {
-      in.fail(pos, "index " + std::to_string(k) + " out of range for a list of " + std::to_string(size));
+      in.fail(pos,
+              "index " + std::to_string(k) + " out of range for a list of " + std::to_string(size));
     }
     return static_cast<size_t>(k);
   };
   if (name == "size" && n == 0) return Slot::of(list.size());
   if (name == "isEmpty" && n == 0) return Slot::of(list.empty());
-  if (name == "get" && n == 1 && is_int(args, 0)) return self.child(list[check_index(as_long(args[0]), list.size())]);
+  if (name == "get" && n == 1 && is_int(args, 0))
+    return self.child(list[check_index(as_long(args[0]), list.size())]);
   if ((name == "contains" || name == "indexOf") && n == 1) {
     for (size_t k = 0; k < list.size(); ++k) {
-      if (values_equal(list[k], args[0])) return Slot::of(name == "contains" ? Value(true) : Value(k));
+      if (values_equal(list[k], args[0]))
+        return Slot::of(name == "contains" ? Value(true) : Value(k));
     }
     return Slot::of(name == "contains" ? Value(false) : Value(-1));
   }
@@ -279,7 +300,8 @@ std::optional<Slot> list_method(Interp& in, Slot& self, const std::string& name,
   return std::nullopt;
 }
 
-std::optional<Slot> map_method(Interp& in, Slot& self, const std::string& name, Args& args, size_t pos) {
+std::optional<Slot> map_method(Interp& in, Slot& self, const std::string& name, Args& args,
+                               size_t pos) {
   const Value& map = *self.get();
   const size_t n = args.size();
   if (name == "size" && n == 0) return Slot::of(map.size());
@@ -351,11 +373,13 @@ std::optional<Slot> number_method(const Value& v, const std::string& name, const
 
 }  // namespace
 
-std::optional<Slot> call_method(Interp& in, Slot& self, const std::string& name, Args& args, size_t pos) {
+std::optional<Slot> call_method(Interp& in, Slot& self, const std::string& name, Args& args,
+                                size_t pos) {
   const Value& v = *self.get();
   if (name == "toString" && args.empty()) return Slot::of(to_java_string(v));
   if (v.is_string()) {
-    std::optional<Value> result = StringMethods(in, v.get_ref<const std::string&>(), args, pos).call(name);
+    std::optional<Value> result =
+        StringMethods(in, v.get_ref<const std::string&>(), args, pos).call(name);
     if (!result) return std::nullopt;
     return Slot::of(std::move(*result));
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "services/apigateway/vtl/scanner.h"
 
@@ -42,9 +43,11 @@ struct Op {
   std::string_view symbol, word, name;
 };
 
+// Each operator makes the (left-leaning) tree one level deeper, so it counts as nesting.
 template <size_t N, typename Next>
 ExprPtr parse_level(Scanner& sc, const Op (&ops)[N], Next next) {
   ExprPtr left = next(sc);
+  std::vector<std::unique_ptr<NestingGuard>> levels;
   while (true) {
     sc.skip_space();
     size_t pos = sc.pos();
@@ -63,6 +66,7 @@ ExprPtr parse_level(Scanner& sc, const Op (&ops)[N], Next next) {
       }
     }
     if (!found) return left;
+    levels.push_back(std::make_unique<NestingGuard>(sc));
     ExprPtr right = next(sc);
     left = binary(std::string(found->name), std::move(left), std::move(right), pos);
   }
@@ -91,7 +95,8 @@ ExprPtr parse_number(Scanner& sc) {
     while (is_digit(sc.peek())) ++sc.i;
   }
   if ((sc.peek() == 'e' || sc.peek() == 'E') &&
-      (is_digit(sc.peek(1)) || ((sc.peek(1) == '-' || sc.peek(1) == '+') && is_digit(sc.peek(2))))) {
+      (is_digit(sc.peek(1)) ||
+       ((sc.peek(1) == '-' || sc.peek(1) == '+') && is_digit(sc.peek(2))))) {
     is_float = true;
     sc.i += 2;
     while (is_digit(sc.peek())) ++sc.i;

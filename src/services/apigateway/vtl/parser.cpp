@@ -47,8 +47,8 @@ std::string_view directive_at(const Scanner& sc, size_t at, size_t& after) {
     if (j >= t.size() || t[j] != '}') return {};
     ++j;
   }
-  static constexpr std::string_view kKnown[] = {"set",   "if",     "elseif", "else",     "end",
-                                                "foreach", "break", "stop",   "macro",    "define",
+  static constexpr std::string_view kKnown[] = {"set",      "if",    "elseif",  "else",   "end",
+                                                "foreach",  "break", "stop",    "macro",  "define",
                                                 "evaluate", "parse", "include", "literal"};
   for (std::string_view known : kKnown) {
     if (name == known) {

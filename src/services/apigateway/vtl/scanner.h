@@ -15,12 +15,14 @@ inline bool is_ident_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 // Velocity identifiers may hold '-': $a-b is the variable "a-b".
-inline bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9') || c == '-'; }
+inline bool is_ident_char(char c) {
+  return is_ident_start(c) || (c >= '0' && c <= '9') || c == '-';
+}
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 struct Scanner {
-  std::string_view text;        // what is being read (a template, or a string literal's content)
-  std::string_view full;        // the whole template, for positions in messages
+  std::string_view text;  // what is being read (a template, or a string literal's content)
+  std::string_view full;  // the whole template, for positions in messages
   size_t i = 0;
   size_t origin = std::string_view::npos;  // reading a string literal: where it starts in `full`
   int depth = 0;
@@ -69,7 +71,8 @@ class NestingGuard {
  public:
   explicit NestingGuard(Scanner& sc) : sc_(sc) {
     if (++sc_.depth > limits::kMaxNesting) {
-      sc_.fail("template nests deeper than " + std::to_string(limits::kMaxNesting) + " levels");
+      sc_.fail("template nests deeper than " + std::to_string(limits::kMaxNesting) +
+               " levels (directives, parentheses, operators, strings)");
     }
   }
   ~NestingGuard() { --sc_.depth; }

@@ -61,20 +61,40 @@ std::string escape_javascript(std::string_view s) {
       append_unit(out, cp);
     } else if (cp < 32) {
       switch (cp) {
-        case '\b': out += "\\b"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\f': out += "\\f"; break;
-        case '\r': out += "\\r"; break;
-        default: append_unit(out, cp);
+        case '\b':
+          out += "\\b";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          append_unit(out, cp);
       }
     } else {
       switch (cp) {
-        case '\'': out += "\\'"; break;
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '/': out += "\\/"; break;
-        default: out += static_cast<char>(cp);
+        case '\'':
+          out += "\\'";
+          break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '/':
+          out += "\\/";
+          break;
+        default:
+          out += static_cast<char>(cp);
       }
     }
   }
@@ -85,8 +105,8 @@ std::string url_encode(std::string_view s) {
   std::string out;
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-        c == '*' || c == '_') {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+        c == '-' || c == '*' || c == '_') {
       out += ch;
     } else if (c == ' ') {
       out += '+';
@@ -122,7 +142,8 @@ std::string base64_encode(std::string_view s) {
   out.reserve((s.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < s.size(); i += 3) {
-    uint32_t v = (uint32_t(uint8_t(s[i])) << 16) | (uint32_t(uint8_t(s[i + 1])) << 8) | uint8_t(s[i + 2]);
+    uint32_t v =
+        (uint32_t(uint8_t(s[i])) << 16) | (uint32_t(uint8_t(s[i + 1])) << 8) | uint8_t(s[i + 2]);
     for (int shift = 18; shift >= 0; shift -= 6) out += kBase64[(v >> shift) & 0x3F];
   }
   if (i < s.size()) {

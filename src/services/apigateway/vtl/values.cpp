@@ -95,7 +95,8 @@ bool truthy(const Value* v) {
 
 bool is_integral(const Value& v) {
   return v.is_number_integer() &&
-         (!v.is_number_unsigned() || v.get<uint64_t>() <= uint64_t(std::numeric_limits<int64_t>::max()));
+         (!v.is_number_unsigned() ||
+          v.get<uint64_t>() <= uint64_t(std::numeric_limits<int64_t>::max()));
 }
 
 int64_t as_long(const Value& v) {

@@ -16,7 +16,8 @@ void read_map(const Value& parent, const char* key, std::map<std::string, std::s
   auto it = parent.find(key);
   if (it == parent.end() || !it->is_object()) return;
   for (const auto& [name, value] : it->items()) {
-    if (!value.is_null()) out[name] = value.is_string() ? value.get<std::string>() : to_java_string(value);
+    if (!value.is_null())
+      out[name] = value.is_string() ? value.get<std::string>() : to_java_string(value);
   }
 }
 

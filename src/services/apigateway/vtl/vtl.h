@@ -17,8 +17,9 @@ using Json = nlohmann::json;
 
 // What a template sees.
 struct Inputs {
-  std::string body;       // $input.body; $input.json/$input.path read it as JSON
-  Json params = Json::object();  // {"path": {...}, "querystring": {...}, "header": {...}} for $input.params()
+  std::string body;  // $input.body; $input.json/$input.path read it as JSON
+  Json params =
+      Json::object();  // {"path": {...}, "querystring": {...}, "header": {...}} for $input.params()
   Json context = Json::object();          // $context
   Json stage_variables = Json::object();  // $stageVariables
   // How a reference to nothing ($foo, $context.missing) renders: as written (Velocity's
@@ -49,8 +50,8 @@ struct Overrides {
   std::map<std::string, std::string> request_querystring;  // requestOverride.querystring
   std::map<std::string, std::string> request_path;         // requestOverride.path
   bool empty() const {
-    return !status && response_headers.empty() && request_headers.empty() && request_querystring.empty() &&
-           request_path.empty();
+    return !status && response_headers.empty() && request_headers.empty() &&
+           request_querystring.empty() && request_path.empty();
   }
 };
 

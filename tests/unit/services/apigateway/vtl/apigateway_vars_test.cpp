@@ -28,9 +28,10 @@ TEST(VtlInput, JsonOfAMissingPathIsEmpty) {
 }
 
 TEST(VtlInput, JsonPathForms) {
-  EXPECT_EQ(render_sample("$input.json('$[\"pets\"][0].type') $input.json(\"$['pets'][*].id\") "
-                          "$input.json('$.pets[-1].id') $input.json('$..type') $input.json('name')"),
-            "\"dog\" [1,2] 2 [\"dog\",\"cat\"] \"Ada\"");
+  EXPECT_EQ(
+      render_sample("$input.json('$[\"pets\"][0].type') $input.json(\"$['pets'][*].id\") "
+                    "$input.json('$.pets[-1].id') $input.json('$..type') $input.json('name')"),
+      "\"dog\" [1,2] 2 [\"dog\",\"cat\"] \"Ada\"");
 }
 
 TEST(VtlInput, BadJsonPathIsAnError) {
@@ -39,29 +40,37 @@ TEST(VtlInput, BadJsonPathIsAnError) {
 }
 
 TEST(VtlInput, PathGivesObjects) {
-  EXPECT_EQ(render_sample("$input.path('$.name') $input.path('$.tags').size() $input.path('$.pets')[0].type "
-                          "$input.path('$.pets').get(1).id $input.path('$.nested.deep.value') $input.path('$.price')"),
+  EXPECT_EQ(render_sample(
+                "$input.path('$.name') $input.path('$.tags').size() $input.path('$.pets')[0].type "
+                "$input.path('$.pets').get(1).id $input.path('$.nested.deep.value') "
+                "$input.path('$.price')"),
             "Ada 3 dog 2 true 249.99");
   EXPECT_EQ(render_sample("$input.path('$.nested')"), "{deep={value=true}}");
-  EXPECT_EQ(render_sample("$input.path('$.missing')|$!input.path('$.none')|"), "$input.path('$.missing')||");
+  EXPECT_EQ(render_sample("$input.path('$.missing')|$!input.path('$.none')|"),
+            "$input.path('$.missing')||");
 }
 
 TEST(VtlInput, PathIteratesAndSizes) {
-  EXPECT_EQ(render_sample("#foreach($p in $input.path('$.pets'))$p.id:$p.type#if($foreach.hasNext),#end#end"),
+  EXPECT_EQ(render_sample(
+                "#foreach($p in $input.path('$.pets'))$p.id:$p.type#if($foreach.hasNext),#end#end"),
             "1:dog,2:cat");
 }
 
 TEST(VtlInput, PathOfANonJsonBodyIsTheText) {
   Inputs in;
   in.body = "a=1&b=two";
-  EXPECT_EQ(render("#foreach($kv in $input.path('$').split('&'))#set($p = $kv.split('='))$p[0]->$p[1];#end", in),
-            "a->1;b->two;");
+  EXPECT_EQ(
+      render(
+          "#foreach($kv in $input.path('$').split('&'))#set($p = $kv.split('='))$p[0]->$p[1];#end",
+          in),
+      "a->1;b->two;");
 }
 
 TEST(VtlInput, ChangingAPathResultDoesNotChangeTheBody) {
-  EXPECT_EQ(render_sample("#set($r = $input.path('$'))#set($r.name = 'Bob')$r.name $input.path('$.name') "
-                          "$!input.path('$.tags').add('z')$input.path('$.tags').size()"),
-            "Bob Ada true3");
+  EXPECT_EQ(
+      render_sample("#set($r = $input.path('$'))#set($r.name = 'Bob')$r.name $input.path('$.name') "
+                    "$!input.path('$.tags').add('z')$input.path('$.tags').size()"),
+      "Bob Ada true3");
 }
 
 TEST(VtlInput, Params) {
@@ -92,7 +101,8 @@ TEST(VtlInput, ParamsLoopAsInTheConsolePassthroughTemplate) {
       "}";
   // Velocity 1.7 keeps the indentation before #foreach / #if / #end lines (only #set's goes).
   EXPECT_EQ(render(t, in),
-            "{\n\"path\" : {\n  }\n,\"querystring\" : {\n    \"a\" : \"1\"\n  ,    \"b\" : \"x\\'y\"\n    }\n,"
+            "{\n\"path\" : {\n  }\n,\"querystring\" : {\n    \"a\" : \"1\"\n  ,    \"b\" : "
+            "\"x\\'y\"\n    }\n,"
             "\"header\" : {\n  }\n}");
 }
 
@@ -103,17 +113,21 @@ TEST(VtlContext, NestedValuesAndStageVariables) {
 }
 
 TEST(VtlUtil, Functions) {
-  EXPECT_EQ(render_empty("$util.escapeJavaScript(\"it's \"\"q\"\" a\\b/c\")"), "it\\'s \\\"q\\\" a\\\\b\\/c");
+  EXPECT_EQ(render_empty("$util.escapeJavaScript(\"it's \"\"q\"\" a\\b/c\")"),
+            "it\\'s \\\"q\\\" a\\\\b\\/c");
   EXPECT_EQ(render_empty("$util.urlEncode('a b&c=d/é') $util.urlDecode('a+b%26c%3Dd%2F%C3%A9')"),
             "a+b%26c%3Dd%2F%C3%A9 a b&c=d/é");
-  EXPECT_EQ(render_empty("$util.base64Encode('hello') $util.base64Decode('aGVsbG8=')"), "aGVsbG8= hello");
-  EXPECT_EQ(render_empty("#set($o = $util.parseJson('{\"a\": [1, 2], \"b\": {\"c\": \"d\"}}'))$o.a.size() $o.b.c $o"),
+  EXPECT_EQ(render_empty("$util.base64Encode('hello') $util.base64Decode('aGVsbG8=')"),
+            "aGVsbG8= hello");
+  EXPECT_EQ(render_empty("#set($o = $util.parseJson('{\"a\": [1, 2], \"b\": {\"c\": "
+                         "\"d\"}}'))$o.a.size() $o.b.c $o"),
             "2 d {a=[1, 2], b={c=d}}");
 }
 
 TEST(VtlUtil, EscapeJavaScriptEscapesNonAsciiAndControls) {
-  EXPECT_EQ(render_empty("#set($s = \"tab\t\u00e9\u20ac\xf0\x9f\x98\x80\")$util.escapeJavaScript($s)"),
-            "tab\\t\\u00E9\\u20AC\\uD83D\\uDE00");
+  EXPECT_EQ(
+      render_empty("#set($s = \"tab\t\u00e9\u20ac\xf0\x9f\x98\x80\")$util.escapeJavaScript($s)"),
+      "tab\\t\\u00E9\\u20AC\\uD83D\\uDE00");
 }
 
 TEST(VtlUtil, BadInputIsAnError) {
@@ -152,13 +166,18 @@ TEST(VtlOverrides, RequestOverrides) {
 }
 
 TEST(VtlOverrides, StatusAsTextAndOutOfRange) {
-  EXPECT_EQ(render_with_overrides("#set($context.responseOverride.status = '404')", {}).overrides.status, 404);
-  EXPECT_FALSE(render_with_overrides("#set($context.responseOverride.status = 99)", {}).overrides.status);
+  EXPECT_EQ(
+      render_with_overrides("#set($context.responseOverride.status = '404')", {}).overrides.status,
+      404);
+  EXPECT_FALSE(
+      render_with_overrides("#set($context.responseOverride.status = 99)", {}).overrides.status);
   EXPECT_TRUE(render_with_overrides("plain", {}).overrides.empty());
 }
 
 TEST(VtlOverrides, OverridesCanBeReadBack) {
-  EXPECT_EQ(render_empty("#set($context.responseOverride.status = 201)$context.responseOverride.status"), "201");
+  EXPECT_EQ(
+      render_empty("#set($context.responseOverride.status = 201)$context.responseOverride.status"),
+      "201");
 }
 
 }  // namespace nimbus::apigateway::vtl::test

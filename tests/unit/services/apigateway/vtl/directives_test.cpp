@@ -16,9 +16,12 @@ TEST(VtlDirectives, StringConcatenationWithPlus) {
 }
 
 TEST(VtlDirectives, InterpolatedStrings) {
-  EXPECT_EQ(render_sample("#set($s = \"id-$context.requestId/${context.stage}\")#set($t = 'no $interp')$s $t"),
-            "id-r-1/prod no $interp");
-  EXPECT_EQ(render_empty("#set($s = \"say \"\"hi\"\"\")#set($t = 'it''s')$s $t"), "say \"hi\" it's");
+  EXPECT_EQ(
+      render_sample(
+          "#set($s = \"id-$context.requestId/${context.stage}\")#set($t = 'no $interp')$s $t"),
+      "id-r-1/prod no $interp");
+  EXPECT_EQ(render_empty("#set($s = \"say \"\"hi\"\"\")#set($t = 'it''s')$s $t"),
+            "say \"hi\" it's");
 }
 
 TEST(VtlDirectives, NullIsNotAssigned) {
@@ -30,42 +33,52 @@ TEST(VtlDirectives, DivisionByZeroIsNull) {
 }
 
 TEST(VtlDirectives, LiteralsListsRangesMaps) {
-  EXPECT_EQ(render_empty("#set($l = [1, 'two', true, [3]])#set($r = [3..1])#set($m = {'k': [1, 2], \"n\": {}})"
-                         "$l $r $m $l.size()"),
-            "[1, two, true, [3]] [3, 2, 1] {k=[1, 2], n={}} 4");
+  EXPECT_EQ(
+      render_empty(
+          "#set($l = [1, 'two', true, [3]])#set($r = [3..1])#set($m = {'k': [1, 2], \"n\": {}})"
+          "$l $r $m $l.size()"),
+      "[1, two, true, [3]] [3, 2, 1] {k=[1, 2], n={}} 4");
 }
 
 TEST(VtlDirectives, IfElseifElse) {
-  const char* t = "#foreach($n in [1, 5, 10])#if($n < 3)small#elseif($n >= 10)big#{else}mid#end,#end";
+  const char* t =
+      "#foreach($n in [1, 5, 10])#if($n < 3)small#elseif($n >= 10)big#{else}mid#end,#end";
   EXPECT_EQ(render_empty(t), "small,mid,big,");
 }
 
 TEST(VtlDirectives, ConditionsAndWords) {
-  EXPECT_EQ(render_empty("#set($a = 2)#if($a == 2 && !($a != 2) and not false)1#end"
-                         "#if($a > 5 || $a eq 2)2#end#if($a lt 3 and $a ge 2 and $a le 2 and $a gt 1)3#end"
-                         "#if($a ne 3)4#end"),
+  EXPECT_EQ(render_empty(
+                "#set($a = 2)#if($a == 2 && !($a != 2) and not false)1#end"
+                "#if($a > 5 || $a eq 2)2#end#if($a lt 3 and $a ge 2 and $a le 2 and $a gt 1)3#end"
+                "#if($a ne 3)4#end"),
             "1234");
 }
 
 TEST(VtlDirectives, TruthinessIsVelocity17) {
-  EXPECT_EQ(render_empty("#set($e = '')#if($e)empty-string-true#end#if($missing)no#else null-false#end"
-                         "#if([])list-true#end"),
-            "empty-string-true null-falselist-true");
+  EXPECT_EQ(
+      render_empty("#set($e = '')#if($e)empty-string-true#end#if($missing)no#else null-false#end"
+                   "#if([])list-true#end"),
+      "empty-string-true null-falselist-true");
 }
 
 TEST(VtlDirectives, EqualityAcrossTypes) {
-  EXPECT_EQ(render_empty("#if(1 == 1.0)a#end#if('1' == 1)b#end#if($x == $y)c#end#if('a' == $x)d#end"), "abc");
+  EXPECT_EQ(
+      render_empty("#if(1 == 1.0)a#end#if('1' == 1)b#end#if($x == $y)c#end#if('a' == $x)d#end"),
+      "abc");
 }
 
 TEST(VtlDirectives, ForeachVariables) {
-  EXPECT_EQ(render_empty("#foreach($x in ['a', 'b', 'c'])$foreach.index$foreach.count$velocityCount$x"
-                         "#if($foreach.hasNext),#end#if($foreach.first)F#end#if($foreach.last)L#end#end"),
-            "011a,F122b,233cL");
+  EXPECT_EQ(
+      render_empty("#foreach($x in ['a', 'b', 'c'])$foreach.index$foreach.count$velocityCount$x"
+                   "#if($foreach.hasNext),#end#if($foreach.first)F#end#if($foreach.last)L#end#end"),
+      "011a,F122b,233cL");
 }
 
 TEST(VtlDirectives, ForeachOverMapValuesAndNull) {
-  EXPECT_EQ(render_empty("#set($m = {'a': 1, 'b': 2})#foreach($v in $m)$v#end|#foreach($v in $nothing)x#end|"),
-            "12||");
+  EXPECT_EQ(
+      render_empty(
+          "#set($m = {'a': 1, 'b': 2})#foreach($v in $m)$v#end|#foreach($v in $nothing)x#end|"),
+      "12||");
 }
 
 TEST(VtlDirectives, ForeachRestoresTheLoopVariable) {
@@ -73,7 +86,8 @@ TEST(VtlDirectives, ForeachRestoresTheLoopVariable) {
 }
 
 TEST(VtlDirectives, NestedForeach) {
-  EXPECT_EQ(render_empty("#foreach($a in [1, 2])#foreach($b in ['x', 'y'])$a$b$foreach.count #end$foreach.count|#end"),
+  EXPECT_EQ(render_empty("#foreach($a in [1, 2])#foreach($b in ['x', 'y'])$a$b$foreach.count "
+                         "#end$foreach.count|#end"),
             "1x1 1y2 1|2x1 2y2 2|");
 }
 
@@ -111,7 +125,8 @@ TEST(VtlDirectives, DirectiveLinesDoNotRenderTheirLineEnd) {
 
 TEST(VtlDirectives, AwsPetStoreExample) {
   Inputs in;
-  in.body = R"([{"id": 1, "type": "dog", "price": 249.99}, {"id": 2, "type": "cat", "price": 124.99},
+  in.body =
+      R"([{"id": 1, "type": "dog", "price": 249.99}, {"id": 2, "type": "cat", "price": 124.99},
                {"id": 3, "type": "fish", "price": 0.99}])";
   const char* t =
       "#set($inputRoot = $input.path('$'))\n"
@@ -133,12 +148,14 @@ TEST(VtlDirectives, AwsPetStoreExample) {
 }
 
 TEST(VtlDirectives, SetOnNestedPropertiesAndIndexes) {
-  EXPECT_EQ(render_empty("#set($m = {'a': {}})#set($m.a.b = 1)#set($m['c'] = [0, 0])#set($m.c[1] = 9)$m"),
-            "{a={b=1}, c=[0, 9]}");
+  EXPECT_EQ(
+      render_empty("#set($m = {'a': {}})#set($m.a.b = 1)#set($m['c'] = [0, 0])#set($m.c[1] = 9)$m"),
+      "{a={b=1}, c=[0, 9]}");
 }
 
 TEST(VtlDirectives, UnsupportedDirectivesAreNamed) {
-  for (const char* t : {"#macro(x)#end", "#define($x)y#end", "#parse('x')", "#include('x')", "#evaluate('x')"}) {
+  for (const char* t :
+       {"#macro(x)#end", "#define($x)y#end", "#parse('x')", "#include('x')", "#evaluate('x')"}) {
     try {
       render_empty(t);
       ADD_FAILURE() << t;

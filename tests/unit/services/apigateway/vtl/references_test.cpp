@@ -10,7 +10,8 @@ TEST(VtlReferences, TextPassesThrough) {
 }
 
 TEST(VtlReferences, UndefinedRendersAsWritten) {
-  EXPECT_EQ(render_empty("a $foo b ${foo} $foo.bar('x') $!foo c"), "a $foo b ${foo} $foo.bar('x')  c");
+  EXPECT_EQ(render_empty("a $foo b ${foo} $foo.bar('x') $!foo c"),
+            "a $foo b ${foo} $foo.bar('x')  c");
 }
 
 TEST(VtlReferences, QuietUndefinedOptionRendersNothing) {
@@ -28,20 +29,20 @@ TEST(VtlReferences, VariablesAndBraces) {
 }
 
 TEST(VtlReferences, PropertyChainOnMaps) {
-  EXPECT_EQ(render_sample("$context.identity.sourceIp/$context.authorizer.claims.sub"), "192.0.2.1/user-7");
+  EXPECT_EQ(render_sample("$context.identity.sourceIp/$context.authorizer.claims.sub"),
+            "192.0.2.1/user-7");
 }
 
 TEST(VtlReferences, TrailingPeriodIsText) {
   EXPECT_EQ(render_sample("Stage $context.stage."), "Stage prod.");
 }
 
-TEST(VtlReferences, HyphenBelongsToTheName) {
-  EXPECT_EQ(render_empty("#set($a-b = 1)$a-b"), "1");
-}
+TEST(VtlReferences, HyphenBelongsToTheName) { EXPECT_EQ(render_empty("#set($a-b = 1)$a-b"), "1"); }
 
 TEST(VtlReferences, IndexNotation) {
-  EXPECT_EQ(render_empty("#set($l = ['x', 'y'])#set($m = {'k': 'v'})$l[0]$l[1]$l[-1] $m['k'] $m[\"k\"]"),
-            "xyy v v");
+  EXPECT_EQ(
+      render_empty("#set($l = ['x', 'y'])#set($m = {'k': 'v'})$l[0]$l[1]$l[-1] $m['k'] $m[\"k\"]"),
+      "xyy v v");
 }
 
 TEST(VtlReferences, IndexThatIsNotAnExpressionEndsTheReference) {
@@ -61,12 +62,15 @@ TEST(VtlReferences, EscapedDirective) {
 }
 
 TEST(VtlReferences, StringMethods) {
-  EXPECT_EQ(render_empty("#set($s = ' Hello World ')$s.trim().length() $s.toLowerCase() $s.toUpperCase()"),
+  EXPECT_EQ(render_empty(
+                "#set($s = ' Hello World ')$s.trim().length() $s.toLowerCase() $s.toUpperCase()"),
             "11  hello world   HELLO WORLD ");
-  EXPECT_EQ(render_empty("#set($s = 'abcdef')$s.substring(1,3) $s.substring(4) $s.replace('c', 'X') "
-                         "$s.contains('cd') $s.startsWith('ab') $s.endsWith('x') $s.isEmpty() $s.indexOf('d') "
-                         "$s.charAt(0) $s.equals('abcdef') $s.equalsIgnoreCase('ABCDEF')"),
-            "bc ef abXdef true true false false 3 a true true");
+  EXPECT_EQ(
+      render_empty(
+          "#set($s = 'abcdef')$s.substring(1,3) $s.substring(4) $s.replace('c', 'X') "
+          "$s.contains('cd') $s.startsWith('ab') $s.endsWith('x') $s.isEmpty() $s.indexOf('d') "
+          "$s.charAt(0) $s.equals('abcdef') $s.equalsIgnoreCase('ABCDEF')"),
+      "bc ef abXdef true true false false 3 a true true");
 }
 
 TEST(VtlReferences, SubstringOutOfRangeIsAnError) {
@@ -74,8 +78,9 @@ TEST(VtlReferences, SubstringOutOfRangeIsAnError) {
 }
 
 TEST(VtlReferences, SplitDropsTrailingEmptyStrings) {
-  EXPECT_EQ(render_empty("#set($p = 'a=1&b=2&&')$p.split('&') $p.split('&').size() $p.split('=', 2)"),
-            "[a=1, b=2] 2 [a, 1&b=2&&]");
+  EXPECT_EQ(
+      render_empty("#set($p = 'a=1&b=2&&')$p.split('&') $p.split('&').size() $p.split('=', 2)"),
+      "[a=1, b=2] 2 [a, 1&b=2&&]");
   EXPECT_EQ(render_empty("#set($p = 'a|b')$p.split('\\|')"), "[a, b]");
 }
 
@@ -89,15 +94,19 @@ TEST(VtlReferences, UnknownMethodIsNull) {
 }
 
 TEST(VtlReferences, ListMethods) {
-  EXPECT_EQ(render_empty("#set($l = [1, 2, 3])$l.size() $l.get(0) $l.isEmpty() $l.contains(2) $l.indexOf(3) "
-                         "$l.add(4) $l $l.empty"),
+  EXPECT_EQ(render_empty(
+                "#set($l = [1, 2, 3])$l.size() $l.get(0) $l.isEmpty() $l.contains(2) $l.indexOf(3) "
+                "$l.add(4) $l $l.empty"),
             "3 1 false true 2 true [1, 2, 3, 4] false");
 }
 
 TEST(VtlReferences, MapMethods) {
-  EXPECT_EQ(render_empty("#set($m = {'a': 1, 'b': 'x'})$m.get('a') $m.size() $m.keySet() $m.containsKey('b') "
-                         "$m.values() $m $!m.put('c', true)$m.c #foreach($e in $m.entrySet())$e.key=$e.value;#end"),
-            "1 2 [a, b] true [1, x] {a=1, b=x} true a=1;b=x;c=true;");
+  EXPECT_EQ(
+      render_empty(
+          "#set($m = {'a': 1, 'b': 'x'})$m.get('a') $m.size() $m.keySet() $m.containsKey('b') "
+          "$m.values() $m $!m.put('c', true)$m.c #foreach($e in "
+          "$m.entrySet())$e.key=$e.value;#end"),
+      "1 2 [a, b] true [1, x] {a=1, b=x} true a=1;b=x;c=true;");
 }
 
 TEST(VtlReferences, MapPutReturnsThePreviousValue) {
