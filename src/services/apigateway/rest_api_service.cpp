@@ -157,6 +157,7 @@ awaitable<void> RestApiService::reset() {
     served_.clear();
   }
   ++generation_;
+  throttle_.clear();
   co_await store_.wipe(kSpace);
 }
 

@@ -20,6 +20,7 @@
 
 #include "services/apigateway/api_front_end.h"
 #include "services/apigateway/apigateway_deps.h"
+#include "services/apigateway/throttle.h"
 #include "services/service.h"
 #include "storage/record_table.h"
 
@@ -29,6 +30,7 @@ template <typename T>
 using awaitable = boost::asio::awaitable<T>;
 
 struct ServedStage;
+struct GatewayError;
 
 class RestApiService final : public Service, public ApiFrontEnd {
  public:
@@ -158,9 +160,22 @@ class RestApiService final : public Service, public ApiFrontEnd {
   // rest_invoke.cpp
   std::shared_ptr<const ServedStage> served_stage(const ApiOwner& owner, const std::string& api_id,
                                                   const std::string& stage);
-  // Whether an enabled API key with this value is in a usage plan of the API's stage.
-  bool api_key_admits(const ApiOwner& owner, const std::string& api_id, const std::string& stage,
-                      const std::string& value) const;
+  // The usage plan of the API's stage holding an enabled API key with this value, and the key's
+  // id; nullopt when none admits it.
+  struct PlanKey {
+    Json plan;
+    std::string key_id;
+  };
+  std::optional<PlanKey> plan_admitting(const ApiOwner& owner, const std::string& api_id, const std::string& stage,
+                                        const std::string& value) const;
+  // Throws THROTTLED / QUOTA_EXCEEDED when the stage's, the method's or the key's limits are spent.
+  void apply_limits(const ServedStage& served, const std::string& resource_path, const std::string& method,
+                    const std::optional<PlanKey>& plan_key);
+
+  // rest_access_log.cpp: the stage's access log line for one request (accessLogSettings), written
+  // to its CloudWatch Logs group in the background.
+  awaitable<void> log_access(const ServedStage& served, const ApiOwner& owner, const Json& context, const Reply& reply,
+                             const GatewayError* failure);
 
   storage::Store& store_;
   Clock& clock_;
@@ -179,6 +194,7 @@ class RestApiService final : public Service, public ApiFrontEnd {
   std::mutex served_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const ServedStage>> served_;  // "<apiId>/<stage>"
   std::atomic<uint64_t> invocations_{0};
+  Throttle throttle_;
 };
 
 std::unique_ptr<RestApiService> make_rest_api_service(ApiGatewayDeps deps);

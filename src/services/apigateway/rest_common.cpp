@@ -161,16 +161,25 @@ void apply_patch(Json& document, const Json& operations, const std::vector<std::
     if (op == "copy" || op == "move") {
       throw errors::bad_request("Invalid patch operation specified. Must be 'add'|'remove'|'replace'");
     }
+    // A member path of several segments ("accessLogSettings/format") names nested objects.
+    Json* parent = &document;
+    std::string leaf = member;
+    for (auto slash = leaf.find('/'); slash != std::string::npos; slash = leaf.find('/')) {
+      Json& next = (*parent)[leaf.substr(0, slash)];
+      if (!next.is_object()) next = Json::object();
+      parent = &next;
+      leaf = leaf.substr(slash + 1);
+    }
     if (key.empty()) {
       if (op == "remove") {
-        document.erase(member);
+        parent->erase(leaf);
       } else {
-        document[member] = typed(member, value);
+        (*parent)[leaf] = typed(leaf, value);
       }
       continue;
     }
-    Json& container = document[member];
-    if (container.is_null()) container = member == "binaryMediaTypes" || member == "types" ? Json::array() : Json::object();
+    Json& container = (*parent)[leaf];
+    if (container.is_null()) container = leaf == "binaryMediaTypes" || leaf == "types" ? Json::array() : Json::object();
     if (container.is_array()) {
       // "/binaryMediaTypes/image~1png": the element is the last segment.
       auto found = std::find(container.begin(), container.end(), Json(key));

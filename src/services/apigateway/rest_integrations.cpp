@@ -47,6 +47,7 @@ vtl::Inputs template_inputs(const RestRequest& request, const ServedStage& serve
   inputs.params = {{"path", path}, {"querystring", query}, {"header", headers}};
   inputs.context = request.request_context;
   inputs.stage_variables = served.stage.value("variables", Json::object());
+  inputs.quiet_undefined = true;  // API Gateway renders a reference to nothing as ""
   return inputs;
 }
 
@@ -178,7 +179,16 @@ Reply mapped_reply(const Json& response, const IntegrationOutput& output, const 
       if (lower(type) == "application/json" && accept.empty()) chosen = &text;
     }
     if (chosen && chosen->is_string() && !chosen->get<std::string>().empty()) {
-      body = render(chosen->get<std::string>(), template_inputs(request, served, output.body));
+      vtl::Rendered rendered;
+      try {
+        rendered = vtl::render_with_overrides(chosen->get<std::string>(), template_inputs(request, served, output.body));
+      } catch (const vtl::TemplateError&) {
+        throw GatewayError("API_CONFIGURATION_ERROR", "Internal server error");
+      }
+      body = std::move(rendered.text);
+      // $context.responseOverride.status / .header.<name> set by the template.
+      if (rendered.overrides.status) reply.message.result(static_cast<http::status>(*rendered.overrides.status));
+      for (const auto& [name, value] : rendered.overrides.response_headers) reply.message.set(name, value);
     }
   }
   reply.message.body() = std::move(body);

@@ -61,6 +61,7 @@ Reply render_gateway_error(const Json& gateway_responses, const GatewayError& er
   std::string body_template = response.value("responseTemplates", Json::object())
                                   .value("application/json", "{\"message\":$context.error.messageString}");
   vtl::Inputs inputs;
+  inputs.quiet_undefined = true;
   inputs.context = {{"error", {{"message", error.message},
                                {"messageString", Json(error.message).dump()},
                                {"responseType", error.type}}},
@@ -116,6 +117,49 @@ std::shared_ptr<const ServedStage> RestApiService::served_stage(const ApiOwner& 
   return served;
 }
 
+void RestApiService::apply_limits(const ServedStage& served, const std::string& resource_path,
+                                  const std::string& method, const std::optional<PlanKey>& plan_key) {
+  // Stage and method settings: "~1users~1{id}/GET" (the resource path with '/' as ~1), else "*/*".
+  std::string escaped;
+  for (char c : resource_path) escaped += c == '/' ? std::string("~1") : std::string(1, c);
+  const Json& settings = member_object(served.stage, "methodSettings");
+  std::string method_key = escaped + "/" + method;
+  const char* chosen = settings.contains(method_key) ? method_key.c_str() : settings.contains("*/*") ? "*/*" : nullptr;
+  std::string prefix = served.api_id + "/" + served.stage_name + "/";
+  if (chosen) {
+    const Json& setting = settings[chosen];
+    if (setting.contains("throttlingRateLimit") &&
+        !throttle_.admit(prefix + chosen, setting.value("throttlingRateLimit", 10000.0),
+                         setting.value("throttlingBurstLimit", int64_t{5000}))) {
+      throw GatewayError("THROTTLED", "Too Many Requests");
+    }
+  }
+  if (!plan_key) return;
+  const Json& plan = plan_key->plan;
+  std::string key = plan.value("id", "") + "/" + plan_key->key_id;
+  if (plan.contains("throttle") &&
+      !throttle_.admit("plan/" + key, plan["throttle"].value("rateLimit", 10000.0),
+                       plan["throttle"].value("burstLimit", int64_t{5000}))) {
+    throw GatewayError("THROTTLED", "Too Many Requests");
+  }
+  for (const auto& api_stage : plan.value("apiStages", Json::array())) {
+    if (api_stage.value("apiId", "") != served.api_id || api_stage.value("stage", "") != served.stage_name) continue;
+    // Per-method limits of the plan: "/users/{id}/GET".
+    const Json& per_method = member_object(api_stage, "throttle");
+    std::string path_key = resource_path + "/" + method;
+    if (per_method.contains(path_key) &&
+        !throttle_.admit("plan/" + key + path_key, per_method[path_key].value("rateLimit", 10000.0),
+                         per_method[path_key].value("burstLimit", int64_t{5000}))) {
+      throw GatewayError("THROTTLED", "Too Many Requests");
+    }
+  }
+  if (plan.contains("quota") &&
+      !throttle_.within_quota("quota/" + key, plan["quota"].value("limit", int64_t{0}),
+                              plan["quota"].value("period", "DAY"), clock_.wall_ms())) {
+    throw GatewayError("QUOTA_EXCEEDED", "Limit Exceeded");
+  }
+}
+
 awaitable<Reply> RestApiService::serve(ApiInvocation& call, const ApiOwner& owner) {
   ++invocations_;
   unsigned version = call.head.version();
@@ -141,8 +185,12 @@ awaitable<Reply> RestApiService::serve(ApiInvocation& call, const ApiOwner& owne
   std::string method_name(call.head.method_string());
   auto match = match_route(served->routes, method_name, path);
   if (!match) {
-    co_return render_gateway_error(gateway_responses, {"MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"},
-                                   version, request_id);
+    GatewayError missing("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token");
+    Reply reply = render_gateway_error(gateway_responses, missing, version, request_id);
+    Json context = {{"requestId", request_id}, {"httpMethod", method_name}, {"path", path}, {"stage", stage_name},
+                    {"apiId", call.api_id}, {"accountId", owner.account}};
+    co_await log_access(*served, owner, context, reply, &missing);
+    co_return reply;
   }
   std::string resource_id = match->id.substr(0, match->id.find(' '));
   std::string route_method = match->id.substr(match->id.find(' ') + 1);
@@ -194,9 +242,12 @@ awaitable<Reply> RestApiService::serve(ApiInvocation& call, const ApiOwner& owne
       {"apiId", call.api_id}};
 
   ServeDeps deps{call_, owner, version, request_id};
+  Reply reply;
+  std::optional<GatewayError> failure;
   try {
     std::string authorization = method.value("authorizationType", "NONE");
     std::string usage_key;
+    std::optional<PlanKey> plan_key;
     if (authorization == "AWS_IAM") {
       auto checked = iam_.check(call, now);
       if (!checked.first) throw GatewayError(checked.second.response_type, checked.second.message);
@@ -214,19 +265,23 @@ awaitable<Reply> RestApiService::serve(ApiInvocation& call, const ApiOwner& owne
     if (method.value("apiKeyRequired", false)) {
       bool from_authorizer = served->snapshot["api"].value("apiKeySource", "HEADER") == "AUTHORIZER";
       std::string key = from_authorizer ? usage_key : header_value(request, "x-api-key");
-      if (!api_key_admits(owner, call.api_id, stage_name, key)) throw GatewayError("INVALID_API_KEY", "Forbidden");
+      plan_key = plan_admitting(owner, call.api_id, stage_name, key);
+      if (!plan_key) throw GatewayError("INVALID_API_KEY", "Forbidden");
       request.request_context["identity"]["apiKey"] = key;
-      request.request_context["identity"]["apiKeyId"] = "";
+      request.request_context["identity"]["apiKeyId"] = plan_key->key_id;
     }
+    apply_limits(*served, request.resource_path, route_method, plan_key);
     request.body = std::move(call.body);  // after AWS_IAM's check, which hashes it
     auto running = run_integration(deps, *served, method, request);
-    Reply reply = co_await std::move(running);
+    reply = co_await std::move(running);
     reply.message.set("x-amzn-RequestId", request_id);
     reply.message.set("x-amz-apigw-id", request.request_context["extendedRequestId"].get<std::string>());
-    co_return reply;
   } catch (const GatewayError& error) {
-    co_return render_gateway_error(gateway_responses, error, version, request_id);
+    failure = error;
   }
+  if (failure) reply = render_gateway_error(gateway_responses, *failure, version, request_id);
+  co_await log_access(*served, owner, request.request_context, reply, failure ? &*failure : nullptr);
+  co_return reply;
 }
 
 }  // namespace nimbus::apigateway

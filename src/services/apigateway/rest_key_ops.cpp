@@ -260,9 +260,10 @@ awaitable<Json> RestApiService::delete_usage_plan_key(RequestContext& context, c
   co_return Json::object();
 }
 
-bool RestApiService::api_key_admits(const ApiOwner& owner, const std::string& api_id, const std::string& stage,
-                                    const std::string& value) const {
-  if (value.empty()) return false;
+std::optional<RestApiService::PlanKey> RestApiService::plan_admitting(const ApiOwner& owner, const std::string& api_id,
+                                                                     const std::string& stage,
+                                                                     const std::string& value) const {
+  if (value.empty()) return std::nullopt;
   std::string prefix = scope(owner.account, owner.region);
   for (const auto& [plan_key, plan] : usage_plans_.list(prefix)) {
     bool covers = false;
@@ -272,10 +273,12 @@ bool RestApiService::api_key_admits(const ApiOwner& owner, const std::string& ap
     if (!covers) continue;
     for (const auto& key_id : plan["keys"]) {
       auto key = api_keys_.get(prefix + key_id.get<std::string>());
-      if (key && key->value("enabled", false) && key->value("value", "") == value) return true;
+      if (key && key->value("enabled", false) && key->value("value", "") == value) {
+        return PlanKey{plan, key_id.get<std::string>()};
+      }
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace nimbus::apigateway

@@ -231,3 +231,72 @@ def test_http_proxy_integrations_forward_the_request(nimbus, lam):
     event = response.json()
     assert event["path"] == "/orders/5" and event["httpMethod"] == "PUT" and event["body"] == "hi"
     assert event["queryStringParameters"] == {"q": "1"} and event["headers"]["X-Hop"] == "1"
+
+
+def test_stage_throttling_answers_429_once_the_burst_is_spent(nimbus):
+    api = RestApi(nimbus)
+    api.method("/limited", "GET", mock())
+    api.deploy("prod")
+    api.client.update_stage(restApiId=api.id, stageName="prod", patchOperations=[
+        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "0.01"},
+        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "2"}])
+    statuses = [api.call("prod", "/limited").status_code for _ in range(4)]
+    assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]
+    response = api.call("prod", "/limited")
+    assert response.json() == {"message": "Too Many Requests"}
+    assert response.headers["x-amzn-ErrorType"] == "TooManyRequestsException"
+
+
+def test_a_usage_plans_quota_and_throttle_apply_per_key(nimbus):
+    api = RestApi(nimbus)
+    api.method("/metered", "GET", mock(), apiKeyRequired=True)
+    api.deploy("prod")
+    client = api.client
+    plan = client.create_usage_plan(name="metered", apiStages=[{"apiId": api.id, "stage": "prod"}],
+                                    quota={"limit": 2, "period": "DAY"})
+    keys = [client.create_api_key(name=f"k{i}", enabled=True) for i in range(2)]
+    for key in keys:
+        client.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+    first = [api.call("prod", "/metered", headers={"x-api-key": keys[0]["value"]}) for _ in range(3)]
+    assert [r.status_code for r in first] == [200, 200, 429]
+    assert first[2].json() == {"message": "Limit Exceeded"}
+    assert api.call("prod", "/metered", headers={"x-api-key": keys[1]["value"]}).status_code == 200
+
+
+def test_access_logs_go_to_the_stages_log_group_in_its_format(nimbus):
+    logs = make_client(nimbus.endpoint, service="logs")
+    group = "API-Gateway-Access-Logs/" + RestApi.__name__
+    logs.create_log_group(logGroupName=group)
+    api = RestApi(nimbus)
+    api.method("/logged", "GET", mock())
+    api.deploy("prod")
+    api.client.update_stage(restApiId=api.id, stageName="prod", patchOperations=[
+        {"op": "replace", "path": "/accessLogSettings/destinationArn",
+         "value": f"arn:aws:logs:us-east-1:000000000000:log-group:{group}"},
+        {"op": "replace", "path": "/accessLogSettings/format",
+         "value": '{"id":"$context.requestId","method":"$context.httpMethod","path":"$context.resourcePath",'
+                  '"status":"$context.status","missing":"$context.nothing"}'}])
+    ok = api.call("prod", "/logged")
+    api.call("prod", "/unknown")
+    import time
+    deadline = time.time() + 10
+    events = []
+    while time.time() < deadline and len(events) < 2:
+        events = logs.filter_log_events(logGroupName=group)["events"]
+        time.sleep(0.1)
+    lines = [json.loads(event["message"]) for event in events]
+    assert {"id": ok.headers["x-amzn-RequestId"], "method": "GET", "path": "/logged", "status": "200",
+            "missing": "-"} in lines
+    assert any(line["status"] == "403" for line in lines)
+
+
+def test_a_response_template_may_override_the_status_and_headers(nimbus):
+    api = RestApi(nimbus)
+    api.method("/override", "GET", mock(responses={"200": {"responseTemplates": {"application/json": (
+        '#set($context.responseOverride.status = 409)'
+        '#set($context.responseOverride.header.X-Reason = "taken")'
+        '{"missing": "$context.nothing"}')}}}))
+    api.deploy()
+    response = api.call("prod", "/override")
+    assert response.status_code == 409 and response.headers["X-Reason"] == "taken"
+    assert response.json() == {"missing": ""}
