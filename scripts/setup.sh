@@ -8,7 +8,7 @@ packages=(
   build-essential g++ cmake ninja-build ccache pkg-config git
   libboost1.74-dev libboost-program-options1.74-dev librocksdb-dev nlohmann-json3-dev
   libsnappy-dev liblz4-dev libzstd-dev libbz2-dev zlib1g-dev libmimalloc-dev
-  libpugixml-dev libssl-dev libgtest-dev googletest
+  libpugixml-dev libyaml-cpp-dev libssl-dev libgtest-dev googletest
   clang libclang-rt-14-dev
   python3 python3-boto3 python3-pytest python3-pytest-xdist python3-requests awscli
   nginx-light wrk curl procps

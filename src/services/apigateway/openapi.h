@@ -28,9 +28,9 @@ ImportedApi import_openapi(std::string_view body, bool fail_on_warnings);
 // they are merged in (mode=merge).
 void merge_import(Json& document, const ImportedApi& imported, bool overwrite);
 
-// The OpenAPI 3 (`oas30`) or Swagger 2 document of a deployment's snapshot, as GetExport answers
+// The OpenAPI 3 (`oas30`) or Swagger 2 document (JSON or YAML, see openapi_yaml.h) of a deployment's snapshot, as GetExport answers
 // it. `extensions`: "integrations", "authorizers", "apigateway" (both) or "" (neither).
-std::string export_openapi(const Json& api, const Json& snapshot, const Json& stage, bool oas30,
-                           const std::string& extensions, const std::string& region);
+Json export_openapi(const Json& api, const Json& snapshot, const Json& stage, bool oas30, const std::string& extensions,
+                    const std::string& region);
 
 }  // namespace nimbus::apigateway

@@ -41,8 +41,8 @@ Json integration_extension(const Json& integration) {
 
 }  // namespace
 
-std::string export_openapi(const Json& api, const Json& snapshot, const Json& stage, bool oas30,
-                           const std::string& extensions, const std::string& region) {
+Json export_openapi(const Json& api, const Json& snapshot, const Json& stage, bool oas30, const std::string& extensions,
+                    const std::string& region) {
   bool with_integrations = extensions.find("integrations") != std::string::npos || extensions == "apigateway";
   bool with_authorizers = extensions.find("authorizers") != std::string::npos || extensions == "apigateway";
   std::string stage_name = stage.value("stageName", "");
@@ -149,7 +149,7 @@ std::string export_openapi(const Json& api, const Json& snapshot, const Json& st
   if (with_integrations && api_settings.contains("binaryMediaTypes")) {
     spec["x-amazon-apigateway-binary-media-types"] = api_settings["binaryMediaTypes"];
   }
-  return spec.dump(2);
+  return spec;
 }
 
 }  // namespace nimbus::apigateway

@@ -3,6 +3,7 @@
 
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/openapi.h"
+#include "services/apigateway/openapi_yaml.h"
 #include "services/apigateway/rest_common.h"
 
 namespace nimbus::apigateway {
@@ -51,15 +52,10 @@ struct SecurityScheme {
 }  // namespace
 
 ImportedApi import_openapi(std::string_view body, bool fail_on_warnings) {
+  // JSON, or else YAML (JSON is YAML too, but its own parser is exact about numbers).
   Json spec = Json::parse(body, nullptr, false);
-  if (spec.is_discarded() || !spec.is_object()) {
-    auto first = body.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos && body[first] != '{' && body[first] != '[') {
-      throw errors::bad_request("Invalid OpenAPI input. (nimbus reads OpenAPI documents in JSON; YAML is not "
-                                "supported yet)");
-    }
-    throw errors::bad_request("Invalid OpenAPI input.");
-  }
+  if (spec.is_discarded()) spec = yaml_to_json(body).value_or(Json());
+  if (!spec.is_object()) throw errors::bad_request("Invalid OpenAPI input.");
   bool oas3 = spec.contains("openapi");
   if (!oas3 && spec.value("swagger", "") != "2.0") {
     throw errors::bad_request("Invalid OpenAPI input: the document must declare 'openapi: 3.x' or 'swagger: 2.0'");

@@ -3,6 +3,7 @@
 
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/openapi.h"
+#include "services/apigateway/openapi_yaml.h"
 #include "services/apigateway/rest_api_service.h"
 #include "services/apigateway/rest_common.h"
 
@@ -234,18 +235,17 @@ awaitable<Json> RestApiService::get_export(RequestContext& context, const Json& 
     throw errors::bad_request("Invalid export type specified. Must be one of: [oas30, swagger]");
   }
   std::string accepts = in.value("accepts", "application/json");
-  if (accepts.find("yaml") != std::string::npos) {
-    throw errors::bad_request("Exporting as YAML is not supported by nimbus yet; ask for application/json");
-  }
+  bool yaml = accepts.find("yaml") != std::string::npos;
   Json parameters = in.value("parameters", Json::object());
   std::string extensions = parameters.value("extensions", "");
   const Json& stage_record = document["stages"][stage];
   const Json& deployment = document["deployments"][stage_record.value("deploymentId", "")];
-  std::string body = export_openapi(document["api"], deployment.value("snapshot", Json::object()), stage_record,
-                                    type == "oas30", extensions, context.region);
-  co_return Json{{"contentType", "application/json"},
+  Json spec = export_openapi(document["api"], deployment.value("snapshot", Json::object()), stage_record,
+                             type == "oas30", extensions, context.region);
+  std::string body = yaml ? json_to_yaml(spec) : spec.dump(2);
+  co_return Json{{"contentType", yaml ? "application/yaml" : "application/json"},
                  {"contentDisposition", "attachment; filename=\"" + type + "_" + document["api"].value("id", "") +
-                                            "_" + stage + ".json\""},
+                                            "_" + stage + (yaml ? ".yaml\"" : ".json\"")},
                  {"body", body}};
 }
 

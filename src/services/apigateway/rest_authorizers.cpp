@@ -81,7 +81,7 @@ std::string identity_value(const std::string& source, const RestRequest& request
     return "";
   }
   if (auto name = after("stageVariables.")) {
-    const Json variables = served.stage.value("variables", Json::object());
+    const Json& variables = member_object(served.stage, "variables");
     return variables.contains(*name) && variables[*name].is_string() ? variables[*name].get<std::string>() : "";
   }
   if (auto name = after("context.")) {

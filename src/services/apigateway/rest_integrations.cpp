@@ -11,11 +11,21 @@
 #include "services/apigateway/gateway_reply.h"
 #include "services/apigateway/lambda_integration.h"
 #include "services/apigateway/rest_serving.h"
+#include "services/apigateway/upstream_guard.h"
 #include "services/apigateway/vtl/vtl.h"
 
 namespace nimbus::apigateway {
 namespace http = boost::beast::http;
 namespace {
+
+// An upstream whose circuit is open (upstream_guard.h): nimbus's own 503, through the
+// INTEGRATION_FAILURE gateway response (an API's own override of that type still applies).
+GatewayError circuit_open_error() {
+  GatewayError error("INTEGRATION_FAILURE", "Service Unavailable");
+  error.status = 503;
+  error.headers.emplace_back("x-nimbus-circuit", "open");
+  return error;
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -79,7 +89,7 @@ std::optional<std::string> mapped_value(const std::string& expression, const Res
     return std::nullopt;
   }
   if (auto name = after("stageVariables.")) {
-    const Json variables = served.stage.value("variables", Json::object());
+    const Json& variables = member_object(served.stage, "variables");
     if (variables.contains(*name)) return variables[*name].get<std::string>();
     return std::nullopt;
   }
@@ -93,7 +103,7 @@ std::optional<std::string> mapped_value(const std::string& expression, const Res
 // The request template for the request's content type; nullopt to pass the body through.
 // Throws UNSUPPORTED_MEDIA_TYPE as the passthrough behaviour says.
 std::optional<std::string> request_template(const Json& integration, const RestRequest& request) {
-  const Json templates = integration.value("requestTemplates", Json::object());
+  const Json& templates = member_object(integration, "requestTemplates");
   std::string type = lower(header_value(request, "content-type"));
   type = type.substr(0, type.find(';'));
   if (type.empty()) type = "application/json";
@@ -169,7 +179,7 @@ Reply mapped_reply(const Json& response, const IntegrationOutput& output, const 
     }
     if (mapped) reply.message.set(name.substr(kPrefix.size()), *mapped);
   }
-  const Json templates = response.value("responseTemplates", Json::object());
+  const Json& templates = member_object(response, "responseTemplates");
   std::string body = output.body;
   if (!templates.empty()) {
     std::string accept = lower(header_value(request, "accept"));
@@ -199,7 +209,7 @@ Reply mapped_reply(const Json& response, const IntegrationOutput& output, const 
 // (or the method's own path parameters of that name).
 std::string integration_uri(const Json& integration, const RestRequest& request, const ServedStage& served) {
   std::string uri = integration.value("uri", "");
-  const Json mappings = integration.value("requestParameters", Json::object());
+  const Json& mappings = member_object(integration, "requestParameters");
   std::string out;
   size_t i = 0;
   while (i < uri.size()) {
@@ -252,19 +262,20 @@ boost::asio::awaitable<IntegrationOutput> call_http(const Json& integration, con
   if (!query.empty()) outgoing.url += (outgoing.url.find('?') == std::string::npos ? "?" : "&") + query;
   outgoing.body = std::move(body);
   outgoing.timeout = std::chrono::milliseconds(integration.value("timeoutInMillis", 29000));
-  IntegrationOutput output;
-  try {
-    auto pending = outbound::fetch(std::move(outgoing));
-    auto response = co_await std::move(pending);
-    *status = response.status;
-    output.body = std::move(response.body);
-    output.headers = std::move(response.headers);
-  } catch (const outbound::HttpError& error) {
-    if (error.kind == outbound::HttpError::Kind::Timeout) {
+  // Retries, backoff and the upstream's circuit breaker within timeoutInMillis (upstream_guard.h).
+  auto pending = guarded_fetch(UpstreamGuard::shared(), UpstreamCaller::RestApi, std::move(outgoing));
+  GuardedResponse answered = co_await std::move(pending);
+  if (answered.circuit_open) throw circuit_open_error();
+  if (!answered.response) {
+    if (answered.failure == outbound::HttpError::Kind::Timeout) {
       throw GatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out");
     }
     throw GatewayError("INTEGRATION_FAILURE", "Internal server error");
   }
+  IntegrationOutput output;
+  *status = answered.response->status;
+  output.body = std::move(answered.response->body);
+  output.headers = std::move(answered.response->headers);
   co_return output;
 }
 
@@ -276,7 +287,7 @@ Reply internal_error(unsigned http_version, int status) {
 
 boost::asio::awaitable<Reply> run_integration(const ServeDeps& deps, const ServedStage& served, const Json& method,
                                               RestRequest& request) {
-  const Json integration = method.value("methodIntegration", Json::object());
+  const Json& integration = member_object(method, "methodIntegration");
   std::string type = integration.value("type", "MOCK");
   if (type == "AWS_PROXY" || type == "AWS") {
     auto function = function_of_uri(integration.value("uri", ""));

@@ -58,6 +58,7 @@ Reply render_gateway_error(const Json& gateway_responses, const GatewayError& er
     } catch (const std::exception&) {
     }
   }
+  if (error.status != 0 && response.value("defaultResponse", true)) status = error.status;
   std::string body_template = response.value("responseTemplates", Json::object())
                                   .value("application/json", "{\"message\":$context.error.messageString}");
   vtl::Inputs inputs;
@@ -75,6 +76,7 @@ Reply render_gateway_error(const Json& gateway_responses, const GatewayError& er
   Reply reply = gateway_reply(http_version, status, known ? std::string(known->error_type) : "", "");
   reply.message.body() = body;
   reply.message.set("x-amzn-RequestId", request_id);
+  for (const auto& [name, value] : error.headers) reply.message.set(name, value);
   for (const auto& [name, value] : member_object(response, "responseParameters").items()) {
     // "gatewayresponse.header.<name>": "'literal'"
     static constexpr std::string_view kPrefix = "gatewayresponse.header.";
@@ -116,6 +118,50 @@ std::shared_ptr<const ServedStage> RestApiService::served_stage(const ApiOwner& 
   served_[key] = served;
   return served;
 }
+
+namespace {
+
+// The method's request validator: required parameters present; a modelled body well-formed JSON
+// (its schema is not checked).
+void validate_request(const ServedStage& served, const Json& method, const RestRequest& request,
+                      const std::string& body) {
+  std::string validator_id = method.value("requestValidatorId", "");
+  if (validator_id.empty()) return;
+  const Json& validator = member_object(member_object(served.snapshot, "requestValidators"), validator_id.c_str());
+  if (validator.value("validateRequestParameters", false)) {
+    std::vector<std::string> missing;
+    for (const auto& [name, required] : member_object(method, "requestParameters").items()) {
+      if (!required.is_boolean() || !required.get<bool>()) continue;
+      // "method.request.<path|querystring|header>.<name>"
+      std::string rest = name.substr(std::min(name.size(), std::string_view("method.request.").size()));
+      auto dot = rest.find('.');
+      std::string location = rest.substr(0, dot);
+      std::string parameter = dot == std::string::npos ? "" : rest.substr(dot + 1);
+      bool present = false;
+      if (location == "path") {
+        auto found = request.path_parameters.find(parameter);
+        present = found != request.path_parameters.end() && !found->second.empty();
+      } else if (location == "querystring") {
+        for (const auto& [key, _] : request.query) present = present || key == parameter;
+      } else if (location == "header") {
+        present = !header_value(request, parameter).empty();
+      }
+      if (!present) missing.push_back(parameter);
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& parameter : missing) list += (list.empty() ? "" : ", ") + parameter;
+      throw GatewayError("BAD_REQUEST_PARAMETERS", "Missing required request parameters: [" + list + "]");
+    }
+  }
+  // A body validated against its model must at least be the JSON the model describes.
+  if (validator.value("validateRequestBody", false) && !member_object(method, "requestModels").empty() &&
+      !Json::accept(body.empty() ? std::string_view("{}") : std::string_view(body))) {
+    throw GatewayError("BAD_REQUEST_BODY", "Invalid request body");
+  }
+}
+
+}  // namespace
 
 void RestApiService::apply_limits(const ServedStage& served, const std::string& resource_path,
                                   const std::string& method, const std::optional<PlanKey>& plan_key) {
@@ -271,6 +317,7 @@ awaitable<Reply> RestApiService::serve(ApiInvocation& call, const ApiOwner& owne
       request.request_context["identity"]["apiKeyId"] = plan_key->key_id;
     }
     apply_limits(*served, request.resource_path, route_method, plan_key);
+    validate_request(*served, method, request, call.body);
     request.body = std::move(call.body);  // after AWS_IAM's check, which hashes it
     auto running = run_integration(deps, *served, method, request);
     reply = co_await std::move(running);

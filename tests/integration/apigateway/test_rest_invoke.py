@@ -300,3 +300,66 @@ def test_a_response_template_may_override_the_status_and_headers(nimbus):
     response = api.call("prod", "/override")
     assert response.status_code == 409 and response.headers["X-Reason"] == "taken"
     assert response.json() == {"missing": ""}
+
+
+def test_a_request_validator_refuses_missing_required_parameters(nimbus):
+    api = RestApi(nimbus)
+    validator = api.client.create_request_validator(restApiId=api.id, name="params", validateRequestParameters=True)
+    api.method("/search", "GET", mock(), requestValidatorId=validator["id"],
+               requestParameters={"method.request.querystring.q": True, "method.request.header.X-Tenant": True,
+                                  "method.request.querystring.page": False})
+    api.deploy()
+    response = api.call("prod", "/search")
+    assert response.status_code == 400
+    assert response.json() == {"message": "Missing required request parameters: [X-Tenant, q]"} or \
+        response.json() == {"message": "Missing required request parameters: [q, X-Tenant]"}
+    assert response.headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert api.call("prod", "/search?q=x", headers={"X-Tenant": "t"}).status_code == 200
+
+
+YAML_API = """
+openapi: "3.0.1"
+info:
+  title: yaml-pets
+  version: "1.0"
+paths:
+  /pets/{id}:
+    get:
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {type: string}
+      responses:
+        "200":
+          description: a pet
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": 200}'
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: '{"pet": "$input.params(''id'')", "yes": true}'
+"""
+
+
+def test_an_openapi_document_in_yaml_imports_serves_and_exports_as_yaml(nimbus):
+    client = make_client(nimbus.endpoint, service="apigateway")
+    api_id = client.import_rest_api(body=YAML_API.encode())["id"]
+    assert client.get_rest_api(restApiId=api_id)["name"] == "yaml-pets"
+    client.create_deployment(restApiId=api_id, stageName="prod")
+    api = RestApi.__new__(RestApi)
+    api.nimbus, api.id = nimbus, api_id
+    assert api.call("prod", "/pets/7").json() == {"pet": "7", "yes": True}
+    exported = client.get_export(restApiId=api_id, stageName="prod", exportType="oas30", accepts="application/yaml",
+                                 parameters={"extensions": "integrations"})
+    assert exported["contentType"] == "application/yaml"
+    text = exported["body"].read().decode()
+    assert "/pets/{id}:" in text and "x-amazon-apigateway-integration:" in text
+    # The export imports again as a new API.
+    again = client.import_rest_api(body=text.encode())
+    assert again["name"] == "yaml-pets"
+    with pytest.raises(client.exceptions.BadRequestException):
+        client.import_rest_api(body=b"openapi: [unclosed")

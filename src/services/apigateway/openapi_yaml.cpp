@@ -1,0 +1,111 @@
+#include "services/apigateway/openapi_yaml.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <regex>
+
+namespace nimbus::apigateway {
+namespace {
+
+using Json = nlohmann::json;
+
+// Deep documents (aliases of aliases) are refused rather than followed without bound.
+constexpr int kMaxDepth = 128;
+
+// A plain scalar typed by YAML 1.2's core schema.
+Json plain_scalar(const std::string& text) {
+  static const std::regex kInteger("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (text == "null" || text == "Null" || text == "NULL" || text == "~" || text.empty()) return nullptr;
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  if (text.size() < 40 && std::regex_match(text, kInteger)) {
+    try {
+      return std::stoll(text);
+    } catch (const std::out_of_range&) {
+      return text;
+    }
+  }
+  if (text.size() < 60 && std::regex_match(text, kFloat)) {
+    double value = std::strtod(text.c_str(), nullptr);
+    if (std::isfinite(value)) return value;
+  }
+  return text;
+}
+
+Json convert(const YAML::Node& node, int depth) {
+  if (depth > kMaxDepth) throw YAML::Exception(YAML::Mark::null_mark(), "nesting too deep");
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return nullptr;
+    case YAML::NodeType::Scalar:
+      // Quoted ("!" tag) and explicitly tagged scalars stay strings.
+      return node.Tag() == "?" ? plain_scalar(node.Scalar()) : Json(node.Scalar());
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const auto& item : node) out.push_back(convert(item, depth + 1));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& entry : node) {
+        const auto& key = entry.first;
+        std::string name = key.IsScalar() ? key.Scalar() : YAML::Dump(key);
+        out[name] = convert(entry.second, depth + 1);
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+void emit(YAML::Emitter& out, const Json& value) {
+  if (value.is_object()) {
+    out << YAML::BeginMap;
+    for (const auto& [key, item] : value.items()) {
+      out << YAML::Key << key << YAML::Value;
+      emit(out, item);
+    }
+    out << YAML::EndMap;
+  } else if (value.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : value) emit(out, item);
+    out << YAML::EndSeq;
+  } else if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    // Quote what would read back as another type.
+    if (!plain_scalar(text).is_string()) {
+      out << YAML::DoubleQuoted << text;
+    } else {
+      out << text;
+    }
+  } else if (value.is_boolean()) {
+    out << (value.get<bool>() ? "true" : "false");
+  } else if (value.is_null()) {
+    out << YAML::Null;
+  } else {
+    out << value.dump();
+  }
+}
+
+}  // namespace
+
+std::optional<Json> yaml_to_json(std::string_view text) {
+  try {
+    YAML::Node root = YAML::Load(std::string(text));
+    if (!root.IsMap()) return std::nullopt;
+    return convert(root, 0);
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string json_to_yaml(const Json& document) {
+  YAML::Emitter out;
+  emit(out, document);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace nimbus::apigateway
