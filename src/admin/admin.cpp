@@ -1,6 +1,7 @@
 #include "admin/admin.h"
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace nimbus::admin {
 namespace http = boost::beast::http;
@@ -56,6 +57,10 @@ boost::asio::awaitable<HttpResponse> AdminEndpoints::handle(const HttpRequest& r
   if (path == "/_nimbus/deliveries" && get) {
     co_return json_response(request, http::status::ok, registry_.outbox().report());
   }
+  if (path.starts_with("/_nimbus/") && (get || post)) {
+    auto found = registry_.admin_controls().find(path.substr(9));
+    if (found != registry_.admin_controls().end()) co_return control(request, found->second);
+  }
   co_return error(request, http::status::not_found, "no such nimbus endpoint");
 }
 
@@ -76,6 +81,17 @@ HttpResponse AdminEndpoints::health(const HttpRequest& request) const {
                         {"details", details}});
 }
 
+HttpResponse AdminEndpoints::control(const HttpRequest& request, const ServiceRegistry::AdminControl& named) {
+  if (request.method() != http::verb::post) return json_response(request, http::status::ok, named(nullptr));
+  auto settings = nlohmann::json::parse(request.body(), nullptr, false);
+  if (!settings.is_object()) return error(request, http::status::bad_request, "expected a JSON object of settings");
+  try {
+    return json_response(request, http::status::ok, named(&settings));
+  } catch (const std::invalid_argument& refused) {
+    return error(request, http::status::bad_request, refused.what());
+  }
+}
+
 boost::asio::awaitable<HttpResponse> AdminEndpoints::reset(const HttpRequest& request) {
   auto only = query_param(request.target(), "service");
   if (!only.empty() && !registry_.find(only)) {
@@ -91,6 +107,8 @@ boost::asio::awaitable<HttpResponse> AdminEndpoints::reset(const HttpRequest& re
   // goes back to wall time.
   if (only.empty()) {
     co_await registry_.outbox().reset();
+    const nlohmann::json defaults = {{"reset", true}};
+    for (const auto& [name, control] : registry_.admin_controls()) control(&defaults);
     clock_.rewind();
     co_await save_clock();
   }

@@ -1,6 +1,7 @@
 #pragma once
 // nimbus's own endpoints under /_nimbus/ (and /_localstack/health for existing wait-for-ready
-// tooling): health, state reset, the test clock and the deliveries between services.
+// tooling): health, state reset, the test clock, the deliveries between services, and the
+// services' run-time controls the registry names (/_nimbus/upstreams).
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -22,6 +23,8 @@ class AdminEndpoints {
 
  private:
   HttpResponse health(const HttpRequest& request) const;
+  // GET: the control's report; POST: a JSON object of settings applied first (400 when refused).
+  HttpResponse control(const HttpRequest& request, const ServiceRegistry::AdminControl& named);
   boost::asio::awaitable<HttpResponse> reset(const HttpRequest& request);
   boost::asio::awaitable<HttpResponse> clock(const HttpRequest& request);
   boost::asio::awaitable<void> save_clock();

@@ -4,6 +4,7 @@
 #include "services/apigateway/invoke_auth.h"
 #include "services/apigateway/http_api_service.h"
 #include "services/apigateway/rest_api_service.h"
+#include "services/apigateway/upstream_guard.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/streams_service.h"
 #include "services/events/events_service.h"
@@ -50,6 +51,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   services_.push_back(std::move(rest_apis));
   services_.push_back(std::move(http_apis));
   services_.push_back(std::move(invoke_urls));
+  admin_controls_.emplace("upstreams", apigateway::upstreams_control);
 }
 
 ServiceRegistry::~ServiceRegistry() = default;

@@ -5,6 +5,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string_view>
@@ -52,6 +55,14 @@ class ServiceRegistry {
   // NotImplemented.
   boost::asio::awaitable<Json> call(const delivery::Target& target, RequestContext& context) const;
 
+  // nimbus's own run-time controls beyond health(), by name, for GET|POST /_nimbus/<name> (the
+  // admin endpoints know the names, not the services behind them): "upstreams" (API Gateway's HTTP
+  // integrations: circuit breakers and retries). Called with null for the report, or with settings
+  // to apply first (throws std::invalid_argument for settings it refuses); a full reset calls each
+  // with {"reset": true}.
+  using AdminControl = std::function<Json(const Json* settings)>;
+  const std::map<std::string, AdminControl, std::less<>>& admin_controls() const { return admin_controls_; }
+
   // Starts the services' workers, then the outbox (stored deliveries go to started services).
   void start(boost::asio::any_io_executor executor);
   // Stops the outbox, then the services.
@@ -62,6 +73,7 @@ class ServiceRegistry {
   std::vector<std::unique_ptr<Service>> services_;
   const auth::SessionCredentialSource* sessions_ = nullptr;
   std::unique_ptr<apigateway::IamChecker> iam_checker_;  // outlives the API Gateway services using it
+  std::map<std::string, AdminControl, std::less<>> admin_controls_;
 };
 
 // The models of every service nimbus knows, implemented or not (for --list-operations).

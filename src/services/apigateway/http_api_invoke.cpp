@@ -16,6 +16,7 @@
 #include "services/apigateway/http_api_routing.h"
 #include "services/apigateway/http_api_service.h"
 #include "services/apigateway/lambda_integration.h"
+#include "services/apigateway/upstream_guard.h"
 
 namespace nimbus::apigateway {
 namespace http = boost::beast::http;
@@ -332,13 +333,16 @@ struct HttpApiServe {
     }
     request.headers.emplace_back("X-Forwarded-For", view.source_ip);
     request.headers.emplace_back("X-Forwarded-Proto", "http");
-    std::optional<outbound::HttpResponse> response;
-    bool timed_out = false;
-    try {
-      response = co_await outbound::fetch(std::move(request));
-    } catch (const outbound::HttpError& error) {
-      timed_out = error.kind == outbound::HttpError::Kind::Timeout;
+    // Retries, backoff and the upstream's circuit breaker within TimeoutInMillis (upstream_guard.h).
+    auto pending = guarded_fetch(UpstreamGuard::shared(), UpstreamCaller::HttpApi, std::move(request));
+    GuardedResponse answered = co_await std::move(pending);
+    if (answered.circuit_open) {
+      Reply refused = message(503, "Service Unavailable");
+      refused.message.set("x-nimbus-circuit", "open");
+      co_return refused;
     }
+    std::optional<outbound::HttpResponse>& response = answered.response;
+    bool timed_out = answered.failure == outbound::HttpError::Kind::Timeout;
     if (!response) co_return message(timed_out ? 504 : 500, timed_out ? "Service Unavailable" : "Internal Server Error");
     Reply reply;
     reply.message = HttpResponse{static_cast<http::status>(response->status), version};

@@ -5,6 +5,7 @@
 #include "core/crypto.h"
 #include "core/text.h"
 #include "services/apigateway/http_api_errors.h"
+#include "services/apigateway/upstream_guard.h"
 
 namespace nimbus::apigateway {
 
@@ -107,7 +108,8 @@ Json HttpApiService::health() const {
     std::lock_guard lock(index_mutex_);
     apis = index_.size();
   }
-  return {{"state", "running"}, {"apis", apis}, {"invocations", invocations_.load()}};
+  return {{"state", "running"}, {"apis", apis}, {"invocations", invocations_.load()},
+          {"upstreams", UpstreamGuard::shared().summary(UpstreamCaller::HttpApi)}};
 }
 
 std::optional<ApiOwner> HttpApiService::find_api(std::string_view api_id) const {

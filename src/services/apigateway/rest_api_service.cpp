@@ -3,6 +3,7 @@
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/rest_common.h"
 #include "services/apigateway/rest_serving.h"
+#include "services/apigateway/upstream_guard.h"
 
 namespace nimbus::apigateway {
 namespace {
@@ -163,7 +164,8 @@ awaitable<void> RestApiService::reset() {
 
 Json RestApiService::health() const {
   std::lock_guard lock(index_mutex_);
-  return {{"state", "running"}, {"rest_apis", api_owners_.size()}, {"invocations", invocations_.load()}};
+  return {{"state", "running"}, {"rest_apis", api_owners_.size()}, {"invocations", invocations_.load()},
+          {"upstreams", UpstreamGuard::shared().summary(UpstreamCaller::RestApi)}};
 }
 
 std::optional<ApiOwner> RestApiService::find_api(std::string_view api_id) const {

@@ -58,7 +58,8 @@ Reply render_gateway_error(const Json& gateway_responses, const GatewayError& er
     } catch (const std::exception&) {
     }
   }
-  if (error.status != 0 && response.value("defaultResponse", true)) status = error.status;
+  bool own_status = !response.value("defaultResponse", true) && response.contains("statusCode");
+  if (error.status != 0 && !own_status) status = error.status;
   std::string body_template = response.value("responseTemplates", Json::object())
                                   .value("application/json", "{\"message\":$context.error.messageString}");
   vtl::Inputs inputs;

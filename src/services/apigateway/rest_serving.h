@@ -70,6 +70,10 @@ namespace nimbus::apigateway {
 struct GatewayError : std::exception {
   std::string type;     // "MISSING_AUTHENTICATION_TOKEN", ...
   std::string message;  // $context.error.message
+  // nimbus's own answers beyond AWS's (an open circuit: 503, x-nimbus-circuit): a status replacing
+  // the type's default (not a statusCode the API set for the type), and headers added to the reply.
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
   GatewayError(std::string type, std::string message) : type(std::move(type)), message(std::move(message)) {}
   const char* what() const noexcept override { return message.c_str(); }
 };
