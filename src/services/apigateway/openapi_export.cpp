@@ -78,8 +78,10 @@ Json export_openapi(const Json& api, const Json& snapshot, const Json& stage, bo
       if (method.contains("operationName")) operation["operationId"] = method["operationName"];
       for (const auto& [name, required] : member_object(method, "requestParameters").items()) {
         // "method.request.<path|querystring|header>.<name>"
+        if (name.rfind("method.request.", 0) != 0) continue;
         std::string rest = name.substr(std::string("method.request.").size());
         auto dot = rest.find('.');
+        if (dot == std::string::npos) continue;
         std::string location = rest.substr(0, dot);
         Json parameter = {{"name", rest.substr(dot + 1)}, {"in", location == "querystring" ? "query" : location},
                           {"required", required.is_boolean() ? required.get<bool>() : false}};
@@ -95,6 +97,7 @@ Json export_openapi(const Json& api, const Json& snapshot, const Json& stage, bo
       for (const auto& [code, response] : member_object(method, "methodResponses").items()) {
         Json out = {{"description", code + " response"}};
         for (const auto& [parameter, _] : member_object(response, "responseParameters").items()) {
+          if (parameter.rfind("method.response.header.", 0) != 0) continue;
           std::string header = parameter.substr(std::string("method.response.header.").size());
           out["headers"][header] = oas30 ? Json{{"schema", {{"type", "string"}}}} : Json{{"type", "string"}};
         }

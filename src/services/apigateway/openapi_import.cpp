@@ -18,26 +18,74 @@ std::string upper(std::string_view text) {
   return out;
 }
 
+enum class Kind { String, Number, StringMap, StringList, Object };
+
+// `value` as the API Gateway member of `kind` takes it; a scalar where text belongs becomes its
+// text. Throws BadRequestException ("Invalid OpenAPI input.") for anything else.
+Json typed(const Json& value, Kind kind) {
+  auto invalid = [] { return errors::bad_request("Invalid OpenAPI input."); };
+  auto text = [&](const Json& item) -> Json {
+    if (item.is_string()) return item;
+    if (item.is_number() || item.is_boolean()) return item.dump();
+    throw invalid();
+  };
+  switch (kind) {
+    case Kind::String:
+      return text(value);
+    case Kind::Number:
+      if (!value.is_number()) throw invalid();
+      return value;
+    case Kind::StringMap: {
+      if (!value.is_object()) throw invalid();
+      Json out = Json::object();
+      for (const auto& [key, item] : value.items()) out[key] = text(item);
+      return out;
+    }
+    case Kind::StringList: {
+      if (!value.is_array()) throw invalid();
+      Json out = Json::array();
+      for (const auto& item : value) out.push_back(text(item));
+      return out;
+    }
+    case Kind::Object:
+      if (!value.is_object()) throw invalid();
+      return value;
+  }
+  throw invalid();
+}
+
+// Copies the listed members of `from` that are present (and not null) into `to`, typed.
+void copy_members(Json& to, const Json& from, std::initializer_list<std::pair<const char*, Kind>> members) {
+  for (const auto& [member, kind] : members) {
+    if (from.contains(member) && !from[member].is_null()) to[member] = typed(from[member], kind);
+  }
+}
+
 // x-amazon-apigateway-integration -> Integration.
 Json integration_of(const Json& extension) {
-  Json integration = {{"type", upper(extension.value("type", "mock"))},
-                      {"passthroughBehavior", upper(extension.value("passthroughBehavior", "when_no_match"))},
-                      {"timeoutInMillis", extension.value("timeoutInMillis", 29000)},
-                      {"cacheKeyParameters", extension.value("cacheKeyParameters", Json::array())}};
-  if (extension.contains("httpMethod")) integration["httpMethod"] = upper(extension["httpMethod"].get<std::string>());
-  for (const char* member : {"uri", "credentials", "requestParameters", "requestTemplates", "contentHandling",
-                             "connectionType", "connectionId", "cacheNamespace", "tlsConfig"}) {
-    if (extension.contains(member)) integration[member] = extension[member];
+  if (!extension.is_object()) throw errors::bad_request("Invalid OpenAPI input.");
+  Json integration = {{"type", upper(typed(extension.value("type", Json("mock")), Kind::String).get<std::string>())},
+                      {"passthroughBehavior", upper(typed(extension.value("passthroughBehavior", Json("when_no_match")),
+                                                          Kind::String).get<std::string>())},
+                      {"timeoutInMillis", typed(extension.value("timeoutInMillis", Json(29000)), Kind::Number)},
+                      {"cacheKeyParameters", typed(extension.value("cacheKeyParameters", Json::array()), Kind::StringList)}};
+  if (extension.contains("httpMethod")) {
+    integration["httpMethod"] = upper(typed(extension["httpMethod"], Kind::String).get<std::string>());
   }
+  copy_members(integration, extension,
+               {{"uri", Kind::String}, {"credentials", Kind::String}, {"requestParameters", Kind::StringMap},
+                {"requestTemplates", Kind::StringMap}, {"contentHandling", Kind::String},
+                {"connectionType", Kind::String}, {"connectionId", Kind::String}, {"cacheNamespace", Kind::String},
+                {"tlsConfig", Kind::Object}});
   if (integration["type"] != "MOCK" && !integration.contains("connectionType")) integration["connectionType"] = "INTERNET";
   if (extension.contains("responses") && extension["responses"].is_object()) {
     for (const auto& [pattern, response] : extension["responses"].items()) {
-      std::string code = response.value("statusCode", "200");
+      if (!response.is_object()) throw errors::bad_request("Invalid OpenAPI input.");
+      std::string code = typed(response.value("statusCode", Json("200")), Kind::String);
       Json out = {{"statusCode", code}};
       if (pattern != "default") out["selectionPattern"] = pattern;
-      for (const char* member : {"responseParameters", "responseTemplates", "contentHandling"}) {
-        if (response.contains(member)) out[member] = response[member];
-      }
+      copy_members(out, response, {{"responseParameters", Kind::StringMap}, {"responseTemplates", Kind::StringMap},
+                                   {"contentHandling", Kind::String}});
       integration["integrationResponses"][code] = out;
     }
   }
@@ -51,27 +99,43 @@ struct SecurityScheme {
 
 }  // namespace
 
+// The importer proper, over a parsed document; may throw Json::exception for a mistyped member.
+static ImportedApi import_document(const Json& spec, bool fail_on_warnings);
+
 ImportedApi import_openapi(std::string_view body, bool fail_on_warnings) {
   // JSON, or else YAML (JSON is YAML too, but its own parser is exact about numbers).
   Json spec = Json::parse(body, nullptr, false);
   if (spec.is_discarded()) spec = yaml_to_json(body).value_or(Json());
   if (!spec.is_object()) throw errors::bad_request("Invalid OpenAPI input.");
+  try {
+    (void)spec.dump();  // YAML lets through text that is not UTF-8, which nothing after can store
+  } catch (const Json::type_error&) {
+    throw errors::bad_request("Invalid OpenAPI input.");
+  }
+  try {
+    return import_document(spec, fail_on_warnings);
+  } catch (const Json::exception&) {
+    // A member of the wrong type (a string where an object belongs, ...).
+    throw errors::bad_request("Invalid OpenAPI input.");
+  }
+}
+
+static ImportedApi import_document(const Json& spec, bool fail_on_warnings) {
   bool oas3 = spec.contains("openapi");
   if (!oas3 && spec.value("swagger", "") != "2.0") {
     throw errors::bad_request("Invalid OpenAPI input: the document must declare 'openapi: 3.x' or 'swagger: 2.0'");
   }
   ImportedApi imported;
   const Json info = spec.value("info", Json::object());
-  std::string title = info.value("title", "");
+  std::string title = info.contains("title") ? typed(info["title"], Kind::String).get<std::string>() : "";
   if (title.empty()) throw errors::bad_request("Invalid OpenAPI input: info.title (the API's name) is required");
   imported.settings["name"] = title;
-  if (info.contains("description")) imported.settings["description"] = info["description"];
-  if (info.contains("version")) imported.settings["version"] = info["version"];
+  copy_members(imported.settings, info, {{"description", Kind::String}, {"version", Kind::String}});
   if (spec.contains("x-amazon-apigateway-binary-media-types")) {
-    imported.settings["binaryMediaTypes"] = spec["x-amazon-apigateway-binary-media-types"];
+    imported.settings["binaryMediaTypes"] = typed(spec["x-amazon-apigateway-binary-media-types"], Kind::StringList);
   }
   if (spec.contains("x-amazon-apigateway-api-key-source")) {
-    imported.settings["apiKeySource"] = spec["x-amazon-apigateway-api-key-source"];
+    imported.settings["apiKeySource"] = typed(spec["x-amazon-apigateway-api-key-source"], Kind::String);
   }
   if (spec.contains("x-amazon-apigateway-policy")) imported.settings["policy"] = spec["x-amazon-apigateway-policy"].dump();
 
@@ -85,11 +149,12 @@ ImportedApi import_openapi(std::string_view body, bool fail_on_warnings) {
       const Json& extension = scheme["x-amazon-apigateway-authorizer"];
       std::string type = upper(extension.value("type", "token"));
       Json authorizer = {{"name", name}, {"type", type},
-                         {"authorizerResultTtlInSeconds", extension.value("authorizerResultTtlInSeconds", 300)}};
-      for (const char* member : {"authorizerUri", "authorizerCredentials", "identitySource",
-                                 "identityValidationExpression", "providerARNs"}) {
-        if (extension.contains(member)) authorizer[member] = extension[member];
-      }
+                         {"authorizerResultTtlInSeconds",
+                          typed(extension.value("authorizerResultTtlInSeconds", Json(300)), Kind::Number)}};
+      copy_members(authorizer, extension,
+                   {{"authorizerUri", Kind::String}, {"authorizerCredentials", Kind::String},
+                    {"identitySource", Kind::String}, {"identityValidationExpression", Kind::String},
+                    {"providerARNs", Kind::StringList}});
       if (type == "TOKEN" && !authorizer.contains("identitySource")) {
         authorizer["identitySource"] = "method.request.header." + scheme.value("name", "Authorization");
       }
@@ -123,7 +188,7 @@ ImportedApi import_openapi(std::string_view body, bool fail_on_warnings) {
       const Json& operation = item[key];
       std::string http_method = operation_name == "x-amazon-apigateway-any-method" ? "ANY" : upper(operation_name);
       Json method = {{"httpMethod", http_method}, {"authorizationType", "NONE"}, {"apiKeyRequired", false}};
-      if (operation.contains("operationId")) method["operationName"] = operation["operationId"];
+      if (operation.contains("operationId")) method["operationName"] = typed(operation["operationId"], Kind::String);
       for (const auto& requirement : operation.value("security", global_security)) {
         for (const auto& [scheme_name, scopes] : requirement.items()) {
           auto found = security.find(scheme_name);
@@ -133,7 +198,7 @@ ImportedApi import_openapi(std::string_view body, bool fail_on_warnings) {
           } else {
             method["authorizationType"] = found->second.authorization;
             if (found->second.authorization != "AWS_IAM") method["authorizerName"] = scheme_name;
-            if (scopes.is_array() && !scopes.empty()) method["authorizationScopes"] = scopes;
+            if (scopes.is_array() && !scopes.empty()) method["authorizationScopes"] = typed(scopes, Kind::StringList);
           }
         }
       }

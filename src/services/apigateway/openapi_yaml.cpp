@@ -90,9 +90,38 @@ void emit(YAML::Emitter& out, const Json& value) {
   }
 }
 
+// yaml-cpp parses recursively: a document nested deeper than any OpenAPI document would be is
+// refused before it can exhaust the stack. Conservative: brackets inside quotes count too.
+bool shallow_enough(std::string_view text) {
+  constexpr int kMaxFlowDepth = 64;
+  constexpr size_t kMaxIndent = 256;
+  int flow = 0;
+  size_t line_start = 0;
+  while (line_start < text.size()) {
+    size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string_view::npos) line_end = text.size();
+    auto line = text.substr(line_start, line_end - line_start);
+    // Indentation plus compact nested sequences ("- - - x") on the line.
+    size_t depth = 0;
+    while (depth < line.size() && (line[depth] == ' ' || line[depth] == '-' || line[depth] == '\t' ||
+                                   line[depth] == '?' || line[depth] == ':')) {
+      ++depth;
+    }
+    if (depth > kMaxIndent) return false;
+    for (char c : line) {
+      if (c == '[' || c == '{') ++flow;
+      if ((c == ']' || c == '}') && flow > 0) --flow;
+      if (flow > kMaxFlowDepth) return false;
+    }
+    line_start = line_end + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<Json> yaml_to_json(std::string_view text) {
+  if (!shallow_enough(text)) return std::nullopt;
   try {
     YAML::Node root = YAML::Load(std::string(text));
     if (!root.IsMap()) return std::nullopt;
