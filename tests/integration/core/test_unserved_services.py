@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 # (CLI command, boto3 client + call, the name the message must carry)
 CALLS = [
-    (["apigateway", "get-rest-apis"], ("apigateway", "get_rest_apis"), "(apigateway)"),
+    (["batch", "describe-job-queues"], ("batch", "describe_job_queues"), "(batch)"),
     (["secretsmanager", "list-secrets"], ("secretsmanager", "list_secrets"), "(secretsmanager)"),
     (["kinesis", "list-streams"], ("kinesis", "list_streams"), "(kinesis)"),
     (["iam", "list-users"], ("iam", "list_users"), "(iam)"),
@@ -63,12 +63,12 @@ def test_aws_cli_reports_not_implemented_naming_the_service(nimbus, cli_args, bo
 def test_rest_json_wire_format_of_an_unserved_service(nimbus):
     import requests
 
-    response = requests.get(nimbus.endpoint + "/restapis",
-                            headers={"Host": "apigateway.us-east-1.amazonaws.com"}, timeout=10)
+    response = requests.post(nimbus.endpoint + "/v1/describejobqueues", json={},
+                             headers={"Host": "batch.us-east-1.amazonaws.com"}, timeout=10)
     assert response.status_code == 501
     assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
     assert response.json()["message"].startswith("nimbus does not serve the ")
-    assert "(apigateway)" in response.json()["message"]
+    assert "(batch)" in response.json()["message"]
 
 
 def s3_client(endpoint):
