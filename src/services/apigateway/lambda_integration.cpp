@@ -1,5 +1,11 @@
 #include "services/apigateway/lambda_integration.h"
 
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "async/waiter.h"
 #include "core/aws_error.h"
 
 namespace nimbus::apigateway {
@@ -16,8 +22,41 @@ std::optional<std::string> function_of_uri(std::string_view uri) {
   return std::string(function);
 }
 
+namespace {
+
+struct PendingCall {
+  std::shared_ptr<Waiter> done = std::make_shared<Waiter>();  // fired by the call, or by its timeout
+  std::atomic<bool> finished{false};
+  LambdaOutcome outcome;  // written before `finished` is set
+};
+
+boost::asio::awaitable<LambdaOutcome> invoke_function(delivery::Outbox::Invoke call, ApiOwner owner, LambdaCall request);
+
+boost::asio::awaitable<void> invoke_into(delivery::Outbox::Invoke call, ApiOwner owner, LambdaCall request,
+                                         std::shared_ptr<PendingCall> pending) {
+  pending->outcome = co_await invoke_function(std::move(call), std::move(owner), std::move(request));
+  pending->finished = true;
+  pending->done->fire();
+}
+
+}  // namespace
+
 boost::asio::awaitable<LambdaOutcome> call_lambda(const delivery::Outbox::Invoke& call, const ApiOwner& owner,
                                                   const LambdaCall& request) {
+  if (request.timeout_ms <= 0) co_return co_await invoke_function(call, owner, request);
+  // The invoke runs on its own; API Gateway waits for it at most the integration's timeout.
+  auto pending = std::make_shared<PendingCall>();
+  auto executor = co_await boost::asio::this_coro::executor;
+  boost::asio::co_spawn(executor, invoke_into(call, owner, request, pending), boost::asio::detached);
+  auto waiting = pending->done->wait(std::chrono::milliseconds(request.timeout_ms));
+  co_await std::move(waiting);
+  if (!pending->finished) co_return LambdaOutcome{LambdaOutcome::Kind::TimedOut, "", "integration timeout"};
+  co_return pending->outcome;
+}
+
+namespace {
+
+boost::asio::awaitable<LambdaOutcome> invoke_function(delivery::Outbox::Invoke call, ApiOwner owner, LambdaCall request) {
   RequestContext context;
   context.account_id = owner.account;
   context.region = owner.region;
@@ -38,4 +77,5 @@ boost::asio::awaitable<LambdaOutcome> call_lambda(const delivery::Outbox::Invoke
   co_return outcome;
 }
 
+}  // namespace
 }  // namespace nimbus::apigateway

@@ -20,7 +20,7 @@ namespace nimbus::apigateway {
 std::optional<std::string> function_of_uri(std::string_view uri);
 
 struct LambdaOutcome {
-  enum class Kind { Ok, FunctionError, Throttled, Failed } kind = Kind::Ok;
+  enum class Kind { Ok, FunctionError, Throttled, Failed, TimedOut } kind = Kind::Ok;
   std::string payload;  // what the function returned (Ok, FunctionError)
   std::string detail;   // why the call failed (Failed: AWS's error code and message, for logs)
 };
@@ -30,6 +30,9 @@ struct LambdaCall {
   std::string payload;
   std::string source_arn;  // arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>
   bool with_credentials = false;  // the integration has a role: no resource-policy check
+  // API Gateway stops waiting after this long (the integration's timeoutInMillis); 0: no limit.
+  // The function itself runs on to its own timeout, as on AWS.
+  int64_t timeout_ms = 0;
 };
 
 boost::asio::awaitable<LambdaOutcome> call_lambda(const delivery::Outbox::Invoke& call, const ApiOwner& owner,

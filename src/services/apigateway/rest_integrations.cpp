@@ -303,9 +303,12 @@ boost::asio::awaitable<Reply> run_integration(const ServeDeps& deps, const Serve
     LambdaCall lambda_call{*function, std::move(payload),
                            request.method_arn.substr(0, request.method_arn.size() - request.path.size()) +
                                request.resource_path,
-                           integration.contains("credentials")};
+                           integration.contains("credentials"), integration.value("timeoutInMillis", int64_t{29000})};
     auto pending = call_lambda(deps.call, deps.owner, lambda_call);
     LambdaOutcome outcome = co_await std::move(pending);
+    if (outcome.kind == LambdaOutcome::Kind::TimedOut) {
+      throw GatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out");
+    }
     if (outcome.kind == LambdaOutcome::Kind::Throttled) throw GatewayError("THROTTLED", "Too Many Requests");
     if (outcome.kind == LambdaOutcome::Kind::Failed) co_return internal_error(deps.http_version, 500);
     if (type == "AWS_PROXY") {

@@ -363,3 +363,21 @@ def test_an_openapi_document_in_yaml_imports_serves_and_exports_as_yaml(nimbus):
     assert again["name"] == "yaml-pets"
     with pytest.raises(client.exceptions.BadRequestException):
         client.import_rest_api(body=b"openapi: [unclosed")
+
+
+def test_a_lambda_slower_than_the_integration_timeout_is_a_504(nimbus, lam):
+    from lambda_helpers import create_function
+    from conftest import unique
+    name = unique("slow")
+    arn = create_function(lam, name, {"index.mjs": "export const handler = async () => { "
+                                                   "await new Promise(r => setTimeout(r, 3000)); return {statusCode: 200}; };"},
+                          Timeout=10)["FunctionArn"]
+    lam.add_permission(FunctionName=name, StatementId="apigw", Action="lambda:InvokeFunction",
+                       Principal="apigateway.amazonaws.com")
+    api = RestApi(nimbus)
+    api.method("/slow", "GET", {"type": "AWS_PROXY", "integrationHttpMethod": "POST", "uri": LAMBDA_URI.format(arn),
+                                "timeoutInMillis": 1000})
+    api.deploy()
+    response = api.call("prod", "/slow")
+    assert response.status_code == 504
+    assert response.json() == {"message": "Endpoint request timed out"}
