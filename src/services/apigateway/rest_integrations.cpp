@@ -100,9 +100,10 @@ std::optional<std::string> mapped_value(const std::string& expression, const Res
   return std::nullopt;
 }
 
-// The request template for the request's content type; nullopt to pass the body through.
+// The request template for the request's content type (its text inside the snapshot); null to pass
+// the body through.
 // Throws UNSUPPORTED_MEDIA_TYPE as the passthrough behaviour says.
-std::optional<std::string> request_template(const Json& integration, const RestRequest& request) {
+const std::string* request_template(const Json& integration, const RestRequest& request) {
   const Json& templates = member_object(integration, "requestTemplates");
   std::string type = lower(header_value(request, "content-type"));
   type = type.substr(0, type.find(';'));
@@ -110,18 +111,31 @@ std::optional<std::string> request_template(const Json& integration, const RestR
   std::string behaviour = integration.value("passthroughBehavior", "WHEN_NO_MATCH");
   if (templates.empty()) {
     if (behaviour == "NEVER") throw GatewayError("UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type");
-    return std::nullopt;
+    return nullptr;
   }
   for (const auto& [content_type, text] : templates.items()) {
-    if (lower(content_type) == type && text.is_string()) return text.get<std::string>();
+    if (lower(content_type) == type && text.is_string()) return &text.get_ref<const std::string&>();
   }
-  if (behaviour == "WHEN_NO_MATCH") return std::nullopt;
+  if (behaviour == "WHEN_NO_MATCH") return nullptr;
   throw GatewayError("UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type");
 }
 
-std::string render(const std::string& text, const vtl::Inputs& inputs) {
+// Renders a mapping template of the stage's snapshot, parsed once per stage. A template that
+// does not parse or render is the API's configuration error.
+vtl::Rendered render(const ServedStage& served, const std::string& text, const vtl::Inputs& inputs) {
+  std::shared_ptr<const vtl::Template> compiled;
+  {
+    std::lock_guard lock(served.templates_mutex);
+    auto found = served.templates.find(&text);
+    if (found != served.templates.end()) compiled = found->second;
+  }
   try {
-    return vtl::render(text, inputs);
+    if (!compiled) {
+      compiled = std::make_shared<const vtl::Template>(text);
+      std::lock_guard lock(served.templates_mutex);
+      served.templates.emplace(&text, compiled);
+    }
+    return compiled->render(inputs);
   } catch (const vtl::TemplateError&) {
     throw GatewayError("API_CONFIGURATION_ERROR", "Internal server error");
   }
@@ -189,12 +203,8 @@ Reply mapped_reply(const Json& response, const IntegrationOutput& output, const 
       if (lower(type) == "application/json" && accept.empty()) chosen = &text;
     }
     if (chosen && chosen->is_string() && !chosen->get<std::string>().empty()) {
-      vtl::Rendered rendered;
-      try {
-        rendered = vtl::render_with_overrides(chosen->get<std::string>(), template_inputs(request, served, output.body));
-      } catch (const vtl::TemplateError&) {
-        throw GatewayError("API_CONFIGURATION_ERROR", "Internal server error");
-      }
+      vtl::Rendered rendered = render(served, chosen->get_ref<const std::string&>(),
+                                      template_inputs(request, served, output.body));
       body = std::move(rendered.text);
       // $context.responseOverride.status / .header.<name> set by the template.
       if (rendered.overrides.status) reply.message.result(static_cast<http::status>(*rendered.overrides.status));
@@ -297,7 +307,7 @@ boost::asio::awaitable<Reply> run_integration(const ServeDeps& deps, const Serve
       payload = proxy_event(request, served).dump();
     } else {
       auto text = request_template(integration, request);
-      payload = text ? render(*text, template_inputs(request, served, request.body)) : request.body;
+      payload = text ? render(served, *text, template_inputs(request, served, request.body)).text : request.body;
       if (payload.empty()) payload = "{}";
     }
     LambdaCall lambda_call{*function, std::move(payload),
@@ -339,7 +349,7 @@ boost::asio::awaitable<Reply> run_integration(const ServeDeps& deps, const Serve
     co_return reply;
   }
   auto text = request_template(integration, request);
-  std::string rendered = text ? render(*text, template_inputs(request, served, request.body)) : request.body;
+  std::string rendered = text ? render(served, *text, template_inputs(request, served, request.body)).text : request.body;
   if (type == "HTTP") {
     int status = 200;
     auto pending = call_http(integration, request, served, rendered, false, &status);

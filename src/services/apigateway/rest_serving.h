@@ -6,11 +6,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "services/apigateway/http_api_routing.h"
+#include "services/apigateway/vtl/vtl.h"
 
 namespace nimbus::apigateway {
 
@@ -33,6 +35,10 @@ struct ServedStage {
   // Lambda authorizer results by "<authorizerId>\n<identity>"; rebuilt with the stage.
   mutable std::mutex cache_mutex;
   mutable std::map<std::string, CachedAuthorization> authorizations;
+  // The snapshot's mapping templates, parsed on first use, by the address of their text in
+  // `snapshot` (immutable for the stage's life).
+  mutable std::mutex templates_mutex;
+  mutable std::unordered_map<const std::string*, std::shared_ptr<const vtl::Template>> templates;
 };
 
 // One request being served: what the templates, events and authorizers read.

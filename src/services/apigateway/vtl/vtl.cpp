@@ -56,14 +56,30 @@ Overrides read_overrides(const Value& context) {
 
 }  // namespace
 
-Rendered render_with_overrides(std::string_view text, const Inputs& inputs) {
-  std::vector<Node> nodes = parse_template(text);
+namespace {
+
+Rendered render_nodes(std::string_view text, const std::vector<Node>& nodes, const Inputs& inputs) {
   Interp interp(text, inputs);
   Rendered out;
   interp.render(nodes, out.text);
   auto context = interp.vars.find("context");
   if (context != interp.vars.end()) out.overrides = read_overrides(context->second);
   return out;
+}
+
+}  // namespace
+
+Template::Template(std::string text) : text_(std::move(text)) {
+  nodes_ = std::make_shared<const std::vector<Node>>(parse_template(text_));
+}
+
+Template::~Template() = default;
+
+Rendered Template::render(const Inputs& inputs) const { return render_nodes(text_, *nodes_, inputs); }
+
+Rendered render_with_overrides(std::string_view text, const Inputs& inputs) {
+  std::vector<Node> nodes = parse_template(text);
+  return render_nodes(text, nodes, inputs);
 }
 
 std::string render(std::string_view text, const Inputs& inputs) {

@@ -5,11 +5,13 @@
 // not: README.md next to this file.
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nimbus::apigateway::vtl {
 
@@ -58,6 +60,22 @@ struct Overrides {
 struct Rendered {
   std::string text;
   Overrides overrides;
+};
+
+struct Node;
+
+// A template parsed once and rendered many times (API Gateway serving the same mapping template
+// for every request). Immutable after construction: renders may run on several threads at once.
+class Template {
+ public:
+  // Throws TemplateError for a template that does not parse.
+  explicit Template(std::string text);
+  ~Template();
+  Rendered render(const Inputs& inputs) const;
+
+ private:
+  std::string text_;
+  std::shared_ptr<const std::vector<Node>> nodes_;
 };
 
 // Renders `text` with `inputs`. Throws TemplateError.
