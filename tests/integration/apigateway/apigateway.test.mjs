@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, DeleteRestApiCommand,
   GetExportCommand, GetResourcesCommand, GetRestApiCommand, GetStageCommand, ImportRestApiCommand,
-  PutIntegrationCommand, PutMethodCommand, UpdateStageCommand, ConflictException, NotFoundException,
+  PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand, UpdateStageCommand, ConflictException, NotFoundException,
   BadRequestException,
 } from '@aws-sdk/client-api-gateway';
 import { expectError, useSharedNimbus, uniqueName } from '../helpers/server.mjs';
@@ -105,4 +105,33 @@ test('an OpenAPI document is imported and exported again', async () => {
   const bad = await expectError(() => client.send(new ImportRestApiCommand({ body: new TextEncoder().encode("{'key:value}") })));
   assert.ok(bad instanceof BadRequestException);
   assert.equal(bad.message, 'Invalid OpenAPI input.');
+});
+
+test('a deployed MOCK method answers Node fetch on both invoke URL forms', async () => {
+  const client = apigw();
+  const api = await client.send(new CreateRestApiCommand({ name: uniqueName('fetch') }));
+  const { items } = await client.send(new GetResourcesCommand({ restApiId: api.id }));
+  const root = items.find((r) => r.path === '/');
+  const hello = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: root.id, pathPart: '{name}' }));
+  await client.send(new PutMethodCommand({ restApiId: api.id, resourceId: hello.id, httpMethod: 'GET', authorizationType: 'NONE' }));
+  await client.send(new PutIntegrationCommand({
+    restApiId: api.id, resourceId: hello.id, httpMethod: 'GET', type: 'MOCK',
+    requestTemplates: { 'application/json': '{"statusCode": 200}' },
+  }));
+  await client.send(new PutMethodResponseCommand({ restApiId: api.id, resourceId: hello.id, httpMethod: 'GET', statusCode: '200' }));
+  await client.send(new PutIntegrationResponseCommand({
+    restApiId: api.id, resourceId: hello.id, httpMethod: 'GET', statusCode: '200',
+    responseTemplates: { 'application/json': '{"hello": "$input.params(\'name\')"}' },
+  }));
+  await client.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' }));
+  const pathForm = await fetch(`${nimbus.server.endpoint}/restapis/${api.id}/prod/_user_request_/ada`);
+  assert.equal(pathForm.status, 200);
+  assert.deepEqual(await pathForm.json(), { hello: 'ada' });
+  const port = new URL(nimbus.server.endpoint).port;
+  const hostForm = await fetch(`http://${api.id}.execute-api.localhost:${port}/prod/grace`).catch(() => null);
+  // *.localhost resolves to loopback where the resolver follows RFC 6761; elsewhere only the path form is reachable.
+  if (hostForm) assert.deepEqual(await hostForm.json(), { hello: 'grace' });
+  const missing = await fetch(`${nimbus.server.endpoint}/restapis/${api.id}/prod/_user_request_/a/b`);
+  assert.equal(missing.status, 403);
+  assert.deepEqual(await missing.json(), { message: 'Missing Authentication Token' });
 });

@@ -381,3 +381,14 @@ def test_a_lambda_slower_than_the_integration_timeout_is_a_504(nimbus, lam):
     response = api.call("prod", "/slow")
     assert response.status_code == 504
     assert response.json() == {"message": "Endpoint request timed out"}
+
+
+def test_curl_reaches_an_api_by_its_invoke_host(nimbus):
+    import subprocess
+    api = RestApi(nimbus)
+    api.method("/ping", "GET", mock(responses={"200": {"responseTemplates": {"application/json": '{"pong": true}'}}}))
+    api.deploy("v1")
+    host = f"{api.id}.execute-api.localhost.localstack.cloud"
+    out = subprocess.run(["curl", "-s", "-i", "--resolve", f"{host}:{nimbus.port}:127.0.0.1",
+                          f"http://{host}:{nimbus.port}/v1/ping"], capture_output=True, text=True, timeout=30).stdout
+    assert out.startswith("HTTP/1.1 200") and out.rstrip().endswith('{"pong": true}'), out
