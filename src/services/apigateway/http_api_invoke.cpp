@@ -11,10 +11,12 @@
 #include "core/ids.h"
 #include "core/text.h"
 #include "outbound/http_client.h"
+#include "services/apigateway/access_log.h"
 #include "services/apigateway/gateway_reply.h"
 #include "services/apigateway/http_api_payload.h"
 #include "services/apigateway/http_api_routing.h"
 #include "services/apigateway/http_api_service.h"
+#include "services/apigateway/rest_common.h"
 #include "services/apigateway/lambda_integration.h"
 #include "services/apigateway/upstream_guard.h"
 
@@ -89,6 +91,8 @@ struct HttpApiServe {
   Json config;  // the stage's deployment: Routes, Integrations, Authorizers, Cors
   Json route;
   std::string stage_path;  // the path after the stage
+  Json stage;              // the stage record (route settings, access log settings)
+  std::string route_key;   // the route matched ("" when none)
 
   Reply message(int status, const std::string& text) const {
     Reply reply = gateway_reply(version, status, "", text);
@@ -450,7 +454,7 @@ struct HttpApiServe {
     }
     if (stage_path.empty()) stage_path = "/";
     if (!stages.contains(stage_name)) co_return message(404, "Not Found");
-    const Json& stage = stages[stage_name];
+    stage = stages[stage_name];
     std::string deployment = stage.value("DeploymentId", "");
     if (deployment.empty() || !(*record)["Deployments"].contains(deployment)) co_return message(404, "Not Found");
     config = (*record)["Deployments"][deployment]["Config"];
@@ -485,7 +489,19 @@ struct HttpApiServe {
     if (!match) co_return message(404, "Not Found");
     route = config["Routes"][match->id];
     view.route_key = match->key;
+    route_key = match->key;
     view.path_parameters = match->path_parameters;
+    // Route throttling: the route's own settings, else the stage's defaults.
+    const Json& route_settings = member_object(member_object(stage, "RouteSettings"), match->key.c_str());
+    const Json& limits = route_settings.contains("ThrottlingRateLimit") || route_settings.contains("ThrottlingBurstLimit")
+                             ? route_settings
+                             : member_object(stage, "DefaultRouteSettings");
+    if ((limits.contains("ThrottlingRateLimit") || limits.contains("ThrottlingBurstLimit")) &&
+        !service.throttle_.admit(call.api_id + "/" + view.stage + "/" + match->key,
+                                 limits.value("ThrottlingRateLimit", 10000.0),
+                                 limits.value("ThrottlingBurstLimit", int64_t{5000}))) {
+      co_return message(429, "Too Many Requests");
+    }
 
     Json authorizer;  // requestContext.authorizer
     Json identity;    // 1.0 requestContext.identity
@@ -557,6 +573,27 @@ awaitable<Reply> HttpApiService::serve(ApiInvocation& call, const ApiOwner& owne
   Reply reply = std::move(answered);
   reply.message.set("apigw-requestid", request_id);
   reply.message.set("x-amzn-RequestId", call.context.request_id.empty() ? ids::uuid4() : call.context.request_id);
+  const Json& access = member_object(serving.stage, "AccessLogSettings");
+  if (access.contains("DestinationArn")) {
+    int64_t now = clock_.wall_ms();
+    Json context = {{"requestId", request_id},
+                    {"extendedRequestId", request_id},
+                    {"apiId", call.api_id},
+                    {"accountId", owner.account},
+                    {"domainName", call.domain},
+                    {"domainPrefix", call.domain.substr(0, call.domain.find('.'))},
+                    {"httpMethod", std::string(call.head.method_string())},
+                    {"path", call.path},
+                    {"protocol", serving.version == 10 ? "HTTP/1.0" : "HTTP/1.1"},
+                    {"routeKey", serving.route_key.empty() ? "-" : serving.route_key},
+                    {"stage", serving.view.stage},
+                    {"status", reply.message.result_int()},
+                    {"responseLength", reply.message.body().size()},
+                    {"requestTimeEpoch", now},
+                    {"identity", {{"sourceIp", serving.view.source_ip}, {"userAgent", serving.view.user_agent}}}};
+    co_await log_access_line(call_, owner, access.value("DestinationArn", ""), access.value("Format", ""),
+                             call.api_id + "_" + serving.view.stage, context, now);
+  }
   co_return reply;
 }
 

@@ -24,6 +24,7 @@
 #include "services/apigateway/api_front_end.h"
 #include "services/apigateway/apigateway_deps.h"
 #include "services/apigateway/http_api_jwt.h"
+#include "services/apigateway/throttle.h"
 #include "services/service.h"
 #include "storage/record_table.h"
 
@@ -119,6 +120,7 @@ class HttpApiService final : public Service, public ApiFrontEnd {
   std::mutex authorizer_cache_mutex_;
   std::unordered_map<std::string, std::pair<int64_t, Json>> authorizer_cache_;
   std::atomic<int64_t> invocations_{0};
+  Throttle throttle_;  // route throttling of stages (RouteSettings / DefaultRouteSettings)
   bool started_ = false;
 };
 

@@ -229,3 +229,27 @@ def test_aws_iam_routes_refuse_unsigned_requests(apis, nimbus):
     apigw.update_route(ApiId=api_id, RouteId=route["RouteId"], AuthorizationType="AWS_IAM")
     refused = invoke(nimbus, api_id, "/secure")
     assert refused.status_code == 403 and refused.json() == {"message": "Forbidden"}
+
+
+def test_route_throttling_and_access_logs_of_a_stage(apis, nimbus):
+    import time
+    from conftest import make_client
+    apigw, lam = apis
+    api_id = quick_api(apigw, lambda_function(lam, ECHO))
+    logs = make_client(nimbus.endpoint, service="logs")
+    group = unique("http-api-access")
+    logs.create_log_group(logGroupName=group)
+    apigw.update_stage(ApiId=api_id, StageName="$default",
+                       DefaultRouteSettings={"ThrottlingBurstLimit": 2, "ThrottlingRateLimit": 0.01},
+                       AccessLogSettings={"DestinationArn": f"arn:aws:logs:us-east-1:000000000000:log-group:{group}",
+                                          "Format": "$context.requestId $context.routeKey $context.status"})
+    statuses = [invoke(nimbus, api_id, "/x").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert invoke(nimbus, api_id, "/x").json() == {"message": "Too Many Requests"}
+    deadline = time.time() + 10
+    messages = []
+    while time.time() < deadline and len(messages) < 4:
+        messages = [event["message"] for event in logs.filter_log_events(logGroupName=group)["events"]]
+        time.sleep(0.1)
+    assert sorted(message.split()[2] for message in messages) == ["200", "200", "429", "429"]
+    assert all(message.split()[1] == "$default" for message in messages)
