@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/beast/http.hpp>
 
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/gateway_reply.h"
 
 namespace nimbus::apigateway {
@@ -12,11 +13,6 @@ namespace {
 // API Gateway's payload quota (10 MB) for REST and HTTP APIs.
 constexpr size_t kMaxBody = 10 * 1024 * 1024;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string host_without_port(std::string_view host) {
   auto colon = host.rfind(':');

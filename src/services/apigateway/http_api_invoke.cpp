@@ -11,6 +11,7 @@
 #include "core/ids.h"
 #include "core/text.h"
 #include "outbound/http_client.h"
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/access_log.h"
 #include "services/apigateway/gateway_reply.h"
 #include "services/apigateway/http_api_payload.h"
@@ -25,34 +26,9 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // "JKJaXmPLvHcESHA=": API Gateway's request ids.
 std::string gateway_request_id() { return crypto::base64_encode(crypto::random_bytes(10)); }
-
-bool matches_wildcard(std::string_view pattern, std::string_view text) {
-  // '*' matches any run, '?' one character.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p, ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 // Whether an IAM policy a Lambda authorizer returned allows execute-api:Invoke on `arn`.
 bool policy_allows(const Json& policy, const std::string& arn) {
@@ -65,11 +41,11 @@ bool policy_allows(const Json& policy, const std::string& arn) {
     if (!statement.is_object()) continue;
     bool action = false;
     for (const auto& a : listed(statement.value("Action", Json()))) {
-      action = action || (a.is_string() && matches_wildcard(a.get<std::string>(), "execute-api:Invoke"));
+      action = action || (a.is_string() && wildcard_match(a.get<std::string>(), "execute-api:Invoke"));
     }
     bool resource = false;
     for (const auto& r : listed(statement.value("Resource", Json()))) {
-      resource = resource || (r.is_string() && matches_wildcard(r.get<std::string>(), arn));
+      resource = resource || (r.is_string() && wildcard_match(r.get<std::string>(), arn));
     }
     if (!action || !resource) continue;
     std::string effect = statement.value("Effect", "");

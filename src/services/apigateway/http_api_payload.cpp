@@ -4,15 +4,11 @@
 
 #include "core/crypto.h"
 #include "core/text.h"
+#include "services/apigateway/ascii.h"
 
 namespace nimbus::apigateway {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string protocol_text(unsigned version) { return version == 10 ? "HTTP/1.0" : "HTTP/1.1"; }
 

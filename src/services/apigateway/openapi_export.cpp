@@ -1,16 +1,12 @@
 #include <ctime>
 
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/rest_common.h"
 #include "services/apigateway/openapi.h"
 
 namespace nimbus::apigateway {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string iso_date(double seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);

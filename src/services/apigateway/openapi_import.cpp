@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/openapi.h"
 #include "services/apigateway/openapi_yaml.h"
@@ -12,11 +13,6 @@ namespace {
 constexpr std::string_view kOperations[] = {"get", "put", "post", "delete", "patch", "head", "options",
                                             "x-amazon-apigateway-any-method"};
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 enum class Kind { String, Number, StringMap, StringList, Object };
 

@@ -4,17 +4,13 @@
 #include <boost/beast/http.hpp>
 
 #include "core/crypto.h"
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/rest_serving.h"
 
 namespace nimbus::apigateway {
 namespace http = boost::beast::http;
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Single-value (last value wins) and multi-value maps, or null when empty, as API Gateway sends them.
 std::pair<Json, Json> value_maps(const std::vector<std::pair<std::string, std::string>>& pairs) {

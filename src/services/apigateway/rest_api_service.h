@@ -136,6 +136,10 @@ class RestApiService final : public Service, public ApiFrontEnd {
   awaitable<Json> update_gateway_response(RequestContext& context, const Json& in);
   awaitable<Json> delete_gateway_response(RequestContext& context, const Json& in);
   // rest_tag_ops.cpp
+  // Changes the record a tagging ARN names (a REST API, a stage, an API key, a usage plan) with
+  // `edit`; the commit to await.
+  std::shared_ptr<storage::PendingCommit> edit_tags(const RequestContext& context, const std::string& arn,
+                                                    const std::function<void(Json& tagged)>& edit);
   awaitable<Json> tag_resource(RequestContext& context, const Json& in);
   awaitable<Json> untag_resource(RequestContext& context, const Json& in);
   awaitable<Json> get_tags(RequestContext& context, const Json& in);

@@ -40,6 +40,9 @@ void replace_only(const Json& operations);
 // expression, so `member_object(x, "k").items()` is safe where `x.value("k", {}).items()` dangles.
 const Json& member_object(const Json& object, const char* key);
 
+// IAM-style wildcard matching ('*' any run, '?' one character) of policy resources and actions.
+bool wildcard_match(std::string_view pattern, std::string_view text);
+
 // A resource as GetResource answers it; `embed_methods` false lists its methods as empty objects
 // (GetResources without embed=methods).
 Json resource_view(const Json& resource, bool embed_methods);

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "outbound/http_client.h"
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/rest_common.h"
 #include "services/apigateway/gateway_reply.h"
 #include "services/apigateway/lambda_integration.h"
@@ -27,11 +28,6 @@ GatewayError circuit_open_error() {
   return error;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Hop-by-hop headers a proxy does not forward, and those the outbound client sets itself.
 bool forwarded_header(std::string_view name) {

@@ -7,6 +7,7 @@
 
 #include "core/ids.h"
 #include "core/text.h"
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/gateway_reply.h"
 #include "services/apigateway/gateway_responses.h"
 #include "services/apigateway/rest_api_service.h"
@@ -18,11 +19,6 @@ namespace nimbus::apigateway {
 namespace http = boost::beast::http;
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // "09/Apr/2015:12:34:56 +0000"
 std::string request_time(int64_t ms) {

@@ -1,5 +1,6 @@
 // Methods of a resource, their method responses, integrations and integration responses.
 
+#include "services/apigateway/ascii.h"
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/rest_api_service.h"
 #include "services/apigateway/rest_common.h"
@@ -18,10 +19,6 @@ constexpr std::string_view kMethodResponsePaths[] = {"/responseParameters/*", "/
 constexpr std::string_view kIntegrationResponsePaths[] = {"/selectionPattern", "/contentHandling",
                                                           "/responseParameters/*", "/responseTemplates/*"};
 
-std::string upper(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 void check_http_method(const std::string& method) {
   static constexpr std::string_view kMethods[] = {"GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY"};
@@ -224,7 +221,7 @@ awaitable<Json> RestApiService::put_integration(RequestContext& context, const J
                         {"timeoutInMillis", in.value("timeoutInMillis", 29000)},
                         {"cacheNamespace", in.value("cacheNamespace", in.value("resourceId", ""))},
                         {"cacheKeyParameters", in.value("cacheKeyParameters", Json::array())}};
-    if (in.contains("integrationHttpMethod")) integration["httpMethod"] = upper(in["integrationHttpMethod"]);
+    if (in.contains("integrationHttpMethod")) integration["httpMethod"] = upper(in["integrationHttpMethod"].get<std::string>());
     for (const char* member : {"uri", "connectionType", "connectionId", "credentials", "requestParameters",
                                "requestTemplates", "contentHandling", "tlsConfig"}) {
       if (in.contains(member)) integration[member] = in[member];

@@ -37,63 +37,47 @@ TagTarget parse_tag_arn(const std::string& arn) {
 
 }  // namespace
 
-awaitable<Json> RestApiService::tag_resource(RequestContext& context, const Json& in) {
-  auto target = parse_tag_arn(in.value("resourceArn", ""));
-  Json tags = in.value("tags", Json::object());
-  auto merge = [&](Json& record) {
-    for (const auto& [key, value] : tags.items()) record["tags"][key] = value;
-  };
+std::shared_ptr<storage::PendingCommit> RestApiService::edit_tags(const RequestContext& context,
+                                                                  const std::string& arn,
+                                                                  const std::function<void(Json& tagged)>& edit) {
+  auto target = parse_tag_arn(arn);
   if (target.kind == "restapis" || target.kind == "stages") {
     auto changed = edit_api(context, target.id, [&](Json& document) {
       if (target.kind == "restapis") {
-        merge(document["api"]);
+        edit(document["api"]);
       } else {
         if (!document["stages"].contains(target.stage)) throw errors::stage_not_found();
-        merge(document["stages"][target.stage]);
+        edit(document["stages"][target.stage]);
       }
       return Json::object();
     });
-    co_await changed.commit->wait();
-    co_return Json::object();
+    return changed.commit;
   }
   auto& table = target.kind == "apikeys" ? api_keys_ : usage_plans_;
   storage::RecordTable::Change change = [&](std::optional<Json>& record) {
     if (!record) throw errors::not_found("Invalid resource identifier specified");
-    merge(*record);
+    edit(*record);
   };
-  auto updated = table.update(scope(context) + target.id, change);
-  co_await updated.first->wait();
+  return table.update(scope(context) + target.id, change).first;
+}
+
+awaitable<Json> RestApiService::tag_resource(RequestContext& context, const Json& in) {
+  Json tags = in.value("tags", Json::object());
+  auto commit = edit_tags(context, in.value("resourceArn", ""), [&](Json& tagged) {
+    for (const auto& [key, value] : tags.items()) tagged["tags"][key] = value;
+  });
+  co_await commit->wait();
   co_return Json::object();
 }
 
 awaitable<Json> RestApiService::untag_resource(RequestContext& context, const Json& in) {
-  auto target = parse_tag_arn(in.value("resourceArn", ""));
   Json keys = in.value("tagKeys", Json::array());
-  auto drop = [&](Json& record) {
+  auto commit = edit_tags(context, in.value("resourceArn", ""), [&](Json& tagged) {
     for (const auto& key : keys) {
-      if (record.contains("tags")) record["tags"].erase(key.get<std::string>());
+      if (tagged.contains("tags") && key.is_string()) tagged["tags"].erase(key.get<std::string>());
     }
-  };
-  if (target.kind == "restapis" || target.kind == "stages") {
-    auto changed = edit_api(context, target.id, [&](Json& document) {
-      if (target.kind == "restapis") {
-        drop(document["api"]);
-      } else {
-        if (!document["stages"].contains(target.stage)) throw errors::stage_not_found();
-        drop(document["stages"][target.stage]);
-      }
-      return Json::object();
-    });
-    co_await changed.commit->wait();
-    co_return Json::object();
-  }
-  auto& table = target.kind == "apikeys" ? api_keys_ : usage_plans_;
-  storage::RecordTable::Change change = [&](std::optional<Json>& record) {
-    if (!record) throw errors::not_found("Invalid resource identifier specified");
-    drop(*record);
-  };
-  auto updated = table.update(scope(context) + target.id, change);
-  co_await updated.first->wait();
+  });
+  co_await commit->wait();
   co_return Json::object();
 }
 
