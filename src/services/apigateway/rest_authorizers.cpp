@@ -3,7 +3,6 @@
 // it is cached for authorizerResultTtlInSeconds by identity, and evaluated against each
 // request's method ARN (execute-api:Invoke, wildcards * and ?, an explicit Deny wins).
 
-#include <regex>
 
 #include "core/crypto.h"
 #include "services/apigateway/rest_common.h"
@@ -148,11 +147,7 @@ boost::asio::awaitable<std::string> authorize(const ServeDeps& deps, const Serve
     if (token.empty()) throw GatewayError("UNAUTHORIZED", "Unauthorized");
     std::string expression = authorizer.value("identityValidationExpression", "");
     if (!expression.empty()) {
-      bool valid = false;
-      try {
-        valid = std::regex_match(token, std::regex(expression));
-      } catch (const std::regex_error&) {
-      }
+      bool valid = regex_matches(expression, token, true);
       if (!valid) throw GatewayError("UNAUTHORIZED", "Unauthorized");
     }
     identity = token;

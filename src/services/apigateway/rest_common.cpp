@@ -1,6 +1,7 @@
 #include "services/apigateway/rest_common.h"
 
 #include <random>
+#include <regex>
 
 #include "services/apigateway/apigateway_errors.h"
 
@@ -79,6 +80,17 @@ const Json& member_object(const Json& object, const char* key) {
   if (!object.is_object()) return empty;
   auto found = object.find(key);
   return found == object.end() ? empty : *found;
+}
+
+bool regex_matches(const std::string& pattern, const std::string& text, bool whole) {
+  constexpr size_t kMaxText = 16 * 1024;
+  if (text.size() > kMaxText) return false;
+  try {
+    std::regex compiled(pattern);
+    return whole ? std::regex_match(text, compiled) : std::regex_search(text, compiled);
+  } catch (const std::regex_error&) {
+    return false;
+  }
 }
 
 bool wildcard_match(std::string_view pattern, std::string_view text) {

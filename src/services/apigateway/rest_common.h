@@ -40,6 +40,11 @@ void replace_only(const Json& operations);
 // expression, so `member_object(x, "k").items()` is safe where `x.value("k", {}).items()` dangles.
 const Json& member_object(const Json& object, const char* key);
 
+// `pattern` (ECMAScript) against `text`, the whole of it or a part; false for a pattern that does
+// not compile. libstdc++'s matcher recurses per character: a text longer than 16 KiB is not
+// matched at all rather than risk the stack.
+bool regex_matches(const std::string& pattern, const std::string& text, bool whole);
+
 // IAM-style wildcard matching ('*' any run, '?' one character) of policy resources and actions.
 bool wildcard_match(std::string_view pattern, std::string_view text);
 

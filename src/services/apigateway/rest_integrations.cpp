@@ -4,7 +4,6 @@
 // templates and parameters.
 
 #include <boost/beast/http.hpp>
-#include <regex>
 
 #include "outbound/http_client.h"
 #include "services/apigateway/ascii.h"
@@ -148,10 +147,7 @@ const Json* select_response(const Json& responses, const std::optional<std::stri
       continue;
     }
     if (!selector) continue;
-    try {
-      if (std::regex_match(*selector, std::regex(pattern))) return &response;
-    } catch (const std::regex_error&) {
-    }
+    if (regex_matches(pattern, *selector, true)) return &response;
   }
   return fallback;
 }

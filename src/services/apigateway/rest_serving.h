@@ -80,7 +80,9 @@ struct GatewayError : std::exception {
   // the type's default (not a statusCode the API set for the type), and headers added to the reply.
   int status = 0;
   std::vector<std::pair<std::string, std::string>> headers;
-  GatewayError(std::string type, std::string message) : type(std::move(type)), message(std::move(message)) {}
+  std::string validation_errors;  // $context.error.validationErrorString (request validation)
+  GatewayError(std::string type, std::string message, std::string validation_errors = "")
+      : type(std::move(type)), message(std::move(message)), validation_errors(std::move(validation_errors)) {}
   const char* what() const noexcept override { return message.c_str(); }
 };
 

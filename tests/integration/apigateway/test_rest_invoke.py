@@ -392,3 +392,29 @@ def test_curl_reaches_an_api_by_its_invoke_host(nimbus):
     out = subprocess.run(["curl", "-s", "-i", "--resolve", f"{host}:{nimbus.port}:127.0.0.1",
                           f"http://{host}:{nimbus.port}/v1/ping"], capture_output=True, text=True, timeout=30).stdout
     assert out.startswith("HTTP/1.1 200") and out.rstrip().endswith('{"pong": true}'), out
+
+
+def test_a_body_validator_checks_the_body_against_the_methods_model(nimbus):
+    api = RestApi(nimbus)
+    client = api.client
+    client.create_model(restApiId=api.id, name="Pet", contentType="application/json", schema=json.dumps({
+        "$schema": "http://json-schema.org/draft-04/schema#", "type": "object", "required": ["name", "age"],
+        "properties": {"name": {"type": "string", "minLength": 1}, "age": {"type": "integer", "minimum": 0},
+                       "tags": {"type": "array", "items": {"type": "string"}}},
+        "additionalProperties": False}))
+    validator = client.create_request_validator(restApiId=api.id, name="body", validateRequestBody=True)
+    api.method("/pets", "POST", mock(), requestValidatorId=validator["id"], requestModels={"application/json": "Pet"})
+    client.put_gateway_response(restApiId=api.id, responseType="BAD_REQUEST_BODY", responseTemplates={
+        "application/json": '{"message": $context.error.messageString, "why": "$context.error.validationErrorString"}'})
+    api.deploy()
+    ok = api.call("prod", "/pets", method="POST", json={"name": "rex", "age": 3, "tags": ["a"]})
+    assert ok.status_code == 200, ok.text
+    for bad in ({"name": "rex"}, {"name": "rex", "age": -1}, {"name": "rex", "age": 1, "tags": [1]},
+                {"name": "rex", "age": 1, "color": "red"}, [1, 2]):
+        refused = api.call("prod", "/pets", method="POST", json=bad)
+        assert refused.status_code == 400, bad
+        assert refused.json()["message"] == "Invalid request body"
+    refused = api.call("prod", "/pets", method="POST", json={"name": "rex"})
+    assert "required" in refused.json()["why"]
+    not_json = api.call("prod", "/pets", method="POST", data="{oops", headers={"Content-Type": "application/json"})
+    assert not_json.status_code == 400
