@@ -57,6 +57,7 @@ boost::asio::awaitable<HttpResponse> AdminEndpoints::handle(const HttpRequest& r
   if (path == "/_nimbus/deliveries" && get) {
     co_return json_response(request, http::status::ok, registry_.outbox().report());
   }
+  if (auto answer = jwt_issuer_.handle(request, clock_.now_seconds())) co_return std::move(*answer);
   if (path.starts_with("/_nimbus/") && (get || post)) {
     auto found = registry_.admin_controls().find(path.substr(9));
     if (found != registry_.admin_controls().end()) co_return control(request, found->second);

@@ -1,12 +1,14 @@
 #pragma once
 // nimbus's own endpoints under /_nimbus/ (and /_localstack/health for existing wait-for-ready
 // tooling): health, state reset, the test clock, the deliveries between services, and the
-// services' run-time controls the registry names (/_nimbus/upstreams).
+// services' run-time controls the registry names (/_nimbus/upstreams), and a local OpenID issuer
+// (/_nimbus/jwt, jwt_issuer.h).
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 
 #include "core/clock.h"
+#include "admin/jwt_issuer.h"
 #include "core/raw_http.h"
 #include "services/registry.h"
 #include "storage/clock_keeper.h"
@@ -32,6 +34,7 @@ class AdminEndpoints {
   ServiceRegistry& registry_;
   Clock& clock_;
   storage::ClockKeeper* clock_keeper_;
+  JwtIssuer jwt_issuer_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

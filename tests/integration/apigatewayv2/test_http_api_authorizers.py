@@ -176,3 +176,30 @@ def test_a_lambda_authorizer_answering_an_iam_policy(apis, nimbus):
     allowed = invoke(nimbus, api_id, "/data", headers={"x-token": "good"})
     assert allowed.status_code == 200
     assert allowed.json()["requestContext"]["authorizer"]["lambda"] == {"role": "reader"}
+
+
+def test_nimbus_hosts_an_issuer_whose_tokens_jwt_authorizers_accept(apis, nimbus):
+    import requests
+    apigw, lam = apis
+    issuer_url = f"http://127.0.0.1:{nimbus.port}/_nimbus/jwt"
+    discovery = requests.get(issuer_url + "/.well-known/openid-configuration", timeout=10).json()
+    assert discovery["issuer"] == issuer_url and discovery["jwks_uri"] == issuer_url + "/jwks.json"
+    keys = requests.get(discovery["jwks_uri"], timeout=10).json()["keys"]
+    assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
+
+    api_id, integration = api_with_route(apigw, lambda_function(lam, ECHO), "GET /me")
+    authorizer = apigw.create_authorizer(ApiId=api_id, Name="local", AuthorizerType="JWT",
+                                         IdentitySource=["$request.header.Authorization"],
+                                         JwtConfiguration={"Issuer": issuer_url, "Audience": ["my-app"]})["AuthorizerId"]
+    apigw.create_route(ApiId=api_id, RouteKey="GET /me", Target="integrations/" + integration,
+                       AuthorizationType="JWT", AuthorizerId=authorizer)
+
+    def mint(**claims):
+        return requests.post(issuer_url + "/token", json=claims, timeout=10).json()["token"]
+
+    ok = invoke(nimbus, api_id, "/me", headers={"Authorization": "Bearer " + mint(aud="my-app", sub="u-7")})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] == "u-7"
+    assert invoke(nimbus, api_id, "/me", headers={"Authorization": mint(aud="elsewhere")}).status_code == 401
+    assert invoke(nimbus, api_id, "/me", headers={"Authorization": mint(aud="my-app", exp=1)}).status_code == 401
+    assert requests.post(issuer_url + "/token", data="[1]", timeout=10).status_code == 400
