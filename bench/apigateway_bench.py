@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """API Gateway benchmarks (on demand, never in CI): requests/s and latency of a REST API's MOCK
-integration (target >= 20,000 req/s on 2 cores), and of REST and HTTP API routes proxied to a warm
+integration (target >= 20,000 req/s on 2 cores; also with a response template rendered per
+request), and of REST and HTTP API routes proxied to a warm
 Lambda function against a direct Invoke of the same function in the same run (target: gateway
 overhead <= 0.5 ms p50). The HTTP floor is nimbus's own health endpoint. Loopback only, bounded.
 
@@ -47,6 +48,15 @@ def rest_api(apigw, function_arn: str) -> str:
     apigw.put_method_response(restApiId=api, resourceId=mock, httpMethod="GET", statusCode="200")
     apigw.put_integration_response(restApiId=api, resourceId=mock, httpMethod="GET", statusCode="200",
                                    responseTemplates={"application/json": '{"ok": true}'})
+    # A MOCK whose response template reads the request (rendered per request, not a static text).
+    named = apigw.create_resource(restApiId=api, parentId=mock, pathPart="{name}")["id"]
+    apigw.put_method(restApiId=api, resourceId=named, httpMethod="GET", authorizationType="NONE")
+    apigw.put_integration(restApiId=api, resourceId=named, httpMethod="GET", type="MOCK",
+                          requestTemplates={"application/json": '{"statusCode": 200}'})
+    apigw.put_method_response(restApiId=api, resourceId=named, httpMethod="GET", statusCode="200")
+    apigw.put_integration_response(restApiId=api, resourceId=named, httpMethod="GET", statusCode="200",
+                                   responseTemplates={"application/json":
+                                                      '{"hello": "$input.params(\'name\')", "stage": "$context.stage"}'})
     users = apigw.create_resource(restApiId=api, parentId=root, pathPart="users")["id"]
     user = apigw.create_resource(restApiId=api, parentId=users, pathPart="{id}")["id"]
     apigw.put_method(restApiId=api, resourceId=user, httpMethod="GET", authorizationType="NONE")
@@ -89,11 +99,13 @@ def main() -> int:
         invoke_path = "/2015-03-31/functions/bench/invocations"
         invoke_headers = {"Authorization": AUTH, "X-Amz-Date": "20260101T000000Z", "Content-Type": "application/json"}
 
-        # Warm-up at the loaded concurrency: the function's environments start here, not in the figures.
-        wrk(port, invoke_path, LAMBDA_CONNECTIONS, 2, "{}", invoke_headers)
+        # API Gateway alone first (no function environments running yet), then the Lambda routes
+        # after a warm-up at the loaded concurrency (environments start there, not in the figures).
         wrk(port, "/prod/mock", CONNECTIONS, 1, headers=rest_host)
         floor = wrk(port, "/_nimbus/health", CONNECTIONS, DURATION)
         mock = wrk(port, "/prod/mock", CONNECTIONS, DURATION, headers=rest_host)
+        templated = wrk(port, "/prod/mock/ada", CONNECTIONS, DURATION, headers=rest_host)
+        wrk(port, invoke_path, LAMBDA_CONNECTIONS, 2, "{}", invoke_headers)
         direct_1 = wrk(port, invoke_path, 1, DURATION, "{}", invoke_headers)
         rest_1 = wrk(port, "/prod/users/1", 1, DURATION, headers=rest_host)
         http_1 = wrk(port, "/users/1", 1, DURATION, headers=http_host)
@@ -104,6 +116,7 @@ def main() -> int:
         print(f"API Gateway on {os.cpu_count()} cores, {DURATION} s per figure")
         print(line(f"HTTP floor GET /_nimbus/health ({CONNECTIONS} conns)", floor))
         print(line(f"REST MOCK GET /prod/mock ({CONNECTIONS} conns)", mock, floor))
+        print(line(f"REST MOCK, response template reading the request ({CONNECTIONS} conns)", templated, floor))
         print(f"  MOCK target >= 20,000 req/s: {'met' if mock['rate'] >= 20000 else 'NOT met'}")
         print(line("direct Invoke (1 conn)", direct_1))
         print(line("REST AWS_PROXY -> Lambda (1 conn)", rest_1, direct_1))

@@ -82,15 +82,27 @@ std::optional<RouteKeyParts> parse_route_key(std::string_view key) {
   return parts;
 }
 
+std::vector<CompiledRoute> compile_routes(const std::vector<RouteCandidate>& routes) {
+  std::vector<CompiledRoute> compiled;
+  for (const auto& route : routes) {
+    if (auto parts = parse_route_key(route.key)) compiled.push_back({route.id, route.key, std::move(*parts)});
+  }
+  return compiled;
+}
+
 std::optional<RouteMatch> match_route(const std::vector<RouteCandidate>& routes, std::string_view method,
+                                      std::string_view raw_path) {
+  return match_route(compile_routes(routes), method, raw_path);
+}
+
+std::optional<RouteMatch> match_route(const std::vector<CompiledRoute>& routes, std::string_view method,
                                       std::string_view raw_path) {
   auto request = split_path(raw_path);
   std::optional<RouteMatch> best;
   std::optional<Rank> best_rank;
-  const RouteCandidate* fallback = nullptr;
+  const CompiledRoute* fallback = nullptr;
   for (const auto& route : routes) {
-    auto parts = parse_route_key(route.key);
-    if (!parts) continue;
+    const RouteKeyParts* parts = &route.parts;
     if (parts->is_default) {
       fallback = &route;
       continue;

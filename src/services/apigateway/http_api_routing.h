@@ -40,4 +40,15 @@ struct RouteMatch {
 std::optional<RouteMatch> match_route(const std::vector<RouteCandidate>& routes, std::string_view method,
                                       std::string_view raw_path);
 
+// Routes with their keys parsed once (keys that do not parse are left out), for serving the same
+// routes request after request.
+struct CompiledRoute {
+  std::string id;
+  std::string key;
+  RouteKeyParts parts;
+};
+std::vector<CompiledRoute> compile_routes(const std::vector<RouteCandidate>& routes);
+std::optional<RouteMatch> match_route(const std::vector<CompiledRoute>& routes, std::string_view method,
+                                      std::string_view raw_path);
+
 }  // namespace nimbus::apigateway

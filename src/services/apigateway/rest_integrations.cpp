@@ -115,6 +115,10 @@ const std::string* request_template(const Json& integration, const RestRequest& 
   throw GatewayError("UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type");
 }
 
+// A template without references, directives or escapes renders as itself (MOCK's usual
+// {"statusCode": 200}): no inputs need building for it.
+bool is_static(const std::string& text) { return text.find_first_of("$#\\") == std::string::npos; }
+
 // Renders a mapping template of the stage's snapshot, parsed once per stage. A template that
 // does not parse or render is the API's configuration error.
 vtl::Rendered render(const ServedStage& served, const std::string& text, const vtl::Inputs& inputs) {
@@ -195,8 +199,9 @@ Reply mapped_reply(const Json& response, const IntegrationOutput& output, const 
       if (lower(type) == "application/json" && accept.empty()) chosen = &text;
     }
     if (chosen && chosen->is_string() && !chosen->get<std::string>().empty()) {
-      vtl::Rendered rendered = render(served, chosen->get_ref<const std::string&>(),
-                                      template_inputs(request, served, output.body));
+      const auto& text = chosen->get_ref<const std::string&>();
+      vtl::Rendered rendered = is_static(text) ? vtl::Rendered{text, {}}
+                                               : render(served, text, template_inputs(request, served, output.body));
       body = std::move(rendered.text);
       // $context.responseOverride.status / .header.<name> set by the template.
       if (rendered.overrides.status) reply.message.result(static_cast<http::status>(*rendered.overrides.status));
@@ -299,7 +304,9 @@ boost::asio::awaitable<Reply> run_integration(const ServeDeps& deps, const Serve
       payload = proxy_event(request, served).dump();
     } else {
       auto text = request_template(integration, request);
-      payload = text ? render(served, *text, template_inputs(request, served, request.body)).text : request.body;
+      payload = !text             ? request.body
+                : is_static(*text) ? *text
+                                   : render(served, *text, template_inputs(request, served, request.body)).text;
       if (payload.empty()) payload = "{}";
     }
     LambdaCall lambda_call{*function, std::move(payload),
@@ -341,7 +348,9 @@ boost::asio::awaitable<Reply> run_integration(const ServeDeps& deps, const Serve
     co_return reply;
   }
   auto text = request_template(integration, request);
-  std::string rendered = text ? render(served, *text, template_inputs(request, served, request.body)).text : request.body;
+  std::string rendered = !text             ? request.body
+                         : is_static(*text) ? *text
+                                            : render(served, *text, template_inputs(request, served, request.body)).text;
   if (type == "HTTP") {
     int status = 200;
     auto pending = call_http(integration, request, served, rendered, false, &status);

@@ -108,11 +108,13 @@ std::shared_ptr<const ServedStage> RestApiService::served_stage(const ApiOwner& 
   for (const char* part : {"api", "resources", "authorizers", "gatewayResponses"}) {
     if (!served->snapshot.contains(part)) served->snapshot[part] = Json::object();
   }
+  std::vector<RouteCandidate> candidates;
   for (const auto& [id, resource] : member_object(served->snapshot, "resources").items()) {
     for (const auto& [method, _] : member_object(resource, "resourceMethods").items()) {
-      served->routes.push_back({id + " " + method, method + " " + resource.value("path", "/")});
+      candidates.push_back({id + " " + method, method + " " + resource.value("path", "/")});
     }
   }
+  served->routes = compile_routes(candidates);
   std::lock_guard lock(served_mutex_);
   served_[key] = served;
   return served;

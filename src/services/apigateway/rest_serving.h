@@ -31,7 +31,7 @@ struct ServedStage {
   std::string deployment_id;
   Json snapshot;  // the deployment's: api settings, resources, authorizers, gatewayResponses ...
   Json stage;     // the stage record: variables, methodSettings
-  std::vector<RouteCandidate> routes;  // one per (resource, method): id "<resourceId> <METHOD>"
+  std::vector<CompiledRoute> routes;  // one per (resource, method): id "<resourceId> <METHOD>"
   // Lambda authorizer results by "<authorizerId>\n<identity>"; rebuilt with the stage.
   mutable std::mutex cache_mutex;
   mutable std::map<std::string, CachedAuthorization> authorizations;
