@@ -278,8 +278,11 @@ struct HttpApiServe {
     std::string resource = view.route_key == "$default" ? "$default" : view.route_key.substr(view.route_key.find(' ') + 1);
     std::string source = view.route_key == "$default" ? view.stage + "/$default"
                                                       : view.stage + "/" + view.method + resource;
-    LambdaCall request{*function, event.dump(), execute_arn(source), !integration.value("CredentialsArn", "").empty()};
+    LambdaCall request{*function, event.dump(), execute_arn(source), !integration.value("CredentialsArn", "").empty(),
+                       integration.value("TimeoutInMillis", int64_t{30000})};
     auto outcome = co_await call_lambda(service.call_, owner, request);
+    // Slower than the integration's timeout: API Gateway stops waiting (the function runs on).
+    if (outcome.kind == LambdaOutcome::Kind::TimedOut) co_return message(504, "Service Unavailable");
     if (outcome.kind != LambdaOutcome::Kind::Ok) co_return message(500, "Internal Server Error");
     auto response = v2 ? response_v2(outcome.payload) : response_v1(outcome.payload);
     if (!response) co_return message(500, "Internal Server Error");

@@ -253,3 +253,21 @@ def test_route_throttling_and_access_logs_of_a_stage(apis, nimbus):
         time.sleep(0.1)
     assert sorted(message.split()[2] for message in messages) == ["200", "200", "429", "429"]
     assert all(message.split()[1] == "$default" for message in messages)
+
+
+def test_a_lambda_slower_than_the_integration_timeout_is_a_504(apis, nimbus):
+    from lambda_helpers import create_function
+    apigw, lam = apis
+    name = unique("slow")
+    arn = create_function(lam, name, {"index.mjs": "export const handler = async () => { "
+                                                   "await new Promise(r => setTimeout(r, 3000)); return 'late'; };"},
+                          Timeout=10)["FunctionArn"]
+    lam.add_permission(FunctionName=name, StatementId="apigw", Action="lambda:InvokeFunction",
+                       Principal="apigateway.amazonaws.com")
+    api_id = apigw.create_api(Name=unique("api"), ProtocolType="HTTP")["ApiId"]
+    integration = apigw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=arn,
+                                           PayloadFormatVersion="2.0", TimeoutInMillis=1000)["IntegrationId"]
+    apigw.create_route(ApiId=api_id, RouteKey="GET /slow", Target="integrations/" + integration)
+    apigw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    response = invoke(nimbus, api_id, "/slow")
+    assert response.status_code == 504 and response.json() == {"message": "Service Unavailable"}
