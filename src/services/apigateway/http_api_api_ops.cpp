@@ -104,6 +104,7 @@ awaitable<Json> HttpApiService::create_api(RequestContext& context, const Json& 
     existing = record;
   };
   auto pending = apis_.update(http_api_scope(context.account_id, context.region) + id, change).first;
+  ++generation_;
   {
     std::lock_guard lock(index_mutex_);
     index_[id] = ApiOwner{context.account_id, context.region};
@@ -164,6 +165,7 @@ awaitable<Json> HttpApiService::delete_api(RequestContext& context, const Json& 
     record.reset();
   };
   auto pending = apis_.update(http_api_scope(context.account_id, context.region) + api_id, change).first;
+  ++generation_;
   {
     std::lock_guard lock(index_mutex_);
     index_.erase(api_id);

@@ -409,10 +409,10 @@ struct HttpApiServe {
   }
 
   awaitable<Reply> run() {
-    auto record = service.apis_.get(http_api_scope(owner.account, owner.region) + call.api_id);
-    if (!record || (*record)["Api"].value("ProtocolType", "") != "HTTP") co_return message(404, "Not Found");
-    if ((*record)["Api"].value("DisableExecuteApiEndpoint", false)) co_return message(403, "Forbidden");
-    const Json& stages = (*record)["Stages"];
+    auto record = service.served_record(owner, call.api_id);
+    if (!record || member_object(*record, "Api").value("ProtocolType", "") != "HTTP") co_return message(404, "Not Found");
+    if (member_object(*record, "Api").value("DisableExecuteApiEndpoint", false)) co_return message(403, "Forbidden");
+    const Json& stages = member_object(*record, "Stages");
     std::string stage_name;
     if (call.stage) {
       stage_name = *call.stage;
@@ -435,8 +435,8 @@ struct HttpApiServe {
     if (!stages.contains(stage_name)) co_return message(404, "Not Found");
     stage = stages[stage_name];
     std::string deployment = stage.value("DeploymentId", "");
-    if (deployment.empty() || !(*record)["Deployments"].contains(deployment)) co_return message(404, "Not Found");
-    config = (*record)["Deployments"][deployment]["Config"];
+    if (deployment.empty() || !member_object(*record, "Deployments").contains(deployment)) co_return message(404, "Not Found");
+    config = member_object(*record, "Deployments")[deployment]["Config"];
 
     view.method = std::string(call.head.method_string());
     view.raw_path = stage_name == "$default" ? stage_path : "/" + stage_name + (stage_path == "/" ? "" : stage_path);

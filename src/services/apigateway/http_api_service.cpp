@@ -90,6 +90,11 @@ void HttpApiService::stop() { started_ = false; }
 
 awaitable<void> HttpApiService::reset() {
   apis_.clear();
+  ++generation_;
+  {
+    std::lock_guard lock(served_mutex_);
+    served_records_.clear();
+  }
   {
     std::lock_guard lock(index_mutex_);
     index_.clear();
@@ -136,8 +141,24 @@ awaitable<Json> HttpApiService::change_api(const RequestContext& context, const 
     record = std::move(copy);
   };
   auto pending = apis_.update(http_api_scope(context.account_id, context.region) + api_id, change).first;
+  ++generation_;
   co_await pending->wait();
   co_return out;
+}
+
+std::shared_ptr<const Json> HttpApiService::served_record(const ApiOwner& owner, const std::string& api_id) {
+  uint64_t generation = generation_.load();
+  {
+    std::lock_guard lock(served_mutex_);
+    auto found = served_records_.find(api_id);
+    if (found != served_records_.end() && found->second.first == generation) return found->second.second;
+  }
+  auto record = apis_.get(http_api_scope(owner.account, owner.region) + api_id);
+  if (!record) return nullptr;
+  auto shared = std::make_shared<const Json>(std::move(*record));
+  std::lock_guard lock(served_mutex_);
+  served_records_[api_id] = {generation, shared};
+  return shared;
 }
 
 std::string HttpApiService::deploy(Json& record, const std::string& description, bool auto_deployed) {

@@ -121,6 +121,12 @@ class HttpApiService final : public Service, public ApiFrontEnd {
   std::unordered_map<std::string, std::pair<int64_t, Json>> authorizer_cache_;
   std::atomic<int64_t> invocations_{0};
   Throttle throttle_;  // route throttling of stages (RouteSettings / DefaultRouteSettings)
+  // Serving reads an API's record shared, not copied per request (a record keeps every deployment):
+  // bumped by every change, and a cached record of an older generation is read again.
+  std::atomic<uint64_t> generation_{0};
+  std::mutex served_mutex_;
+  std::unordered_map<std::string, std::pair<uint64_t, std::shared_ptr<const Json>>> served_records_;
+  std::shared_ptr<const Json> served_record(const ApiOwner& owner, const std::string& api_id);
   bool started_ = false;
 };
 
