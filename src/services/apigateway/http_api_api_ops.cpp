@@ -207,13 +207,12 @@ std::optional<TaggedResource> tagged_resource(const std::string& arn, const std:
 
 }  // namespace
 
-awaitable<Json> HttpApiService::tag_resource(RequestContext& context, const Json& in) {
-  std::string arn = in.value("ResourceArn", "");
+awaitable<Json> HttpApiService::edit_tags(RequestContext& context, std::string arn,
+                                          std::function<void(Json& tags)> change) {
   auto resource = tagged_resource(arn, context.region);
   if (!resource || !apis_.get(http_api_scope(context.account_id, context.region) + resource->api_id)) {
     throw v2errors::resource_not_found(arn);
   }
-  const Json added = in.value("Tags", Json::object());
   Edit edit = [&](Json& record) {
     Json* tags = nullptr;
     if (resource->stage) {
@@ -223,33 +222,28 @@ awaitable<Json> HttpApiService::tag_resource(RequestContext& context, const Json
       tags = &record["Api"]["Tags"];
     }
     if (!tags->is_object()) *tags = Json::object();
-    for (auto it = added.begin(); it != added.end(); ++it) (*tags)[it.key()] = it.value();
+    change(*tags);
     return Json::object();
   };
   co_return co_await change_api(context, resource->api_id, edit, false);
 }
 
+awaitable<Json> HttpApiService::tag_resource(RequestContext& context, const Json& in) {
+  const Json added = in.value("Tags", Json::object());
+  auto tagging = edit_tags(context, in.value("ResourceArn", ""), [&added](Json& tags) {
+    for (auto it = added.begin(); it != added.end(); ++it) tags[it.key()] = it.value();
+  });
+  co_return co_await std::move(tagging);
+}
+
 awaitable<Json> HttpApiService::untag_resource(RequestContext& context, const Json& in) {
-  std::string arn = in.value("ResourceArn", "");
-  auto resource = tagged_resource(arn, context.region);
-  if (!resource || !apis_.get(http_api_scope(context.account_id, context.region) + resource->api_id)) {
-    throw v2errors::resource_not_found(arn);
-  }
   const Json keys = in.value("TagKeys", Json::array());
-  Edit edit = [&](Json& record) {
-    Json* tags = nullptr;
-    if (resource->stage) {
-      if (!record["Stages"].contains(*resource->stage)) throw v2errors::resource_not_found(arn);
-      tags = &record["Stages"][*resource->stage]["Tags"];
-    } else {
-      tags = &record["Api"]["Tags"];
-    }
+  auto untagging = edit_tags(context, in.value("ResourceArn", ""), [&keys](Json& tags) {
     for (const auto& key : keys) {
-      if (key.is_string() && tags->is_object()) tags->erase(key.get<std::string>());
+      if (key.is_string()) tags.erase(key.get<std::string>());
     }
-    return Json::object();
-  };
-  co_return co_await change_api(context, resource->api_id, edit, false);
+  });
+  co_return co_await std::move(untagging);
 }
 
 awaitable<Json> HttpApiService::get_tags(RequestContext& context, const Json& in) {

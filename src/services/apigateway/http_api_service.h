@@ -95,6 +95,8 @@ class HttpApiService final : public Service, public ApiFrontEnd {
   awaitable<Json> delete_authorizer(RequestContext& context, const Json& in);
   awaitable<Json> reset_authorizers_cache(RequestContext& context, const Json& in);
 
+  // Changes the tags of the API or stage a tagging ARN names (NotFoundException otherwise).
+  awaitable<Json> edit_tags(RequestContext& context, std::string arn, std::function<void(Json& tags)> change);
   // The API's record in the caller's scope; NotFoundException when there is none.
   Json api_record(const RequestContext& context, const std::string& api_id) const;
   // Runs `edit` on the API's record under the table's lock (NotFoundException when absent) and
