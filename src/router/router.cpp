@@ -169,24 +169,31 @@ std::optional<Route> Router::route(const HttpRequest& request,
     }
   }
   if (!scope_service.empty()) {
-    std::vector<Service*> signers;
+    Service* signer = nullptr;
+    bool shared = false;
     for (const auto& service : registry_.all()) {
-      if (service->model().signing_name == scope_service) signers.push_back(service.get());
+      if (service->model().signing_name != scope_service) continue;
+      if (signer) {
+        shared = true;
+        break;
+      }
+      signer = service.get();
     }
     // Services sharing a signing name (API Gateway's REST and HTTP APIs: "apigateway") are told
     // apart by which one's model has an operation for the request line.
-    if (signers.size() > 1) {
+    if (shared) {
       std::string_view target = request.target();
       auto question = target.find('?');
       auto path = target.substr(0, question);
       auto query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-      for (auto* service : signers) {
-        if (protocol::match_rest_operation(service->model(), request.method_string(), path, query, &request)) {
-          return for_service(service, request);
+      for (const auto& service : registry_.all()) {
+        if (service->model().signing_name == scope_service &&
+            protocol::match_rest_operation(service->model(), request.method_string(), path, query, &request)) {
+          return for_service(service.get(), request);
         }
       }
     }
-    if (!signers.empty()) return for_service(signers.front(), request);
+    if (signer) return for_service(signer, request);
   }
   // The client named a service explicitly, and it is one nimbus does not serve.
   if (const auto* info = model::find_by_target_prefix(target_prefix)) return unserved(*info, request);
