@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <variant>
 
+#include "auth/access_policy.h"
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "core/text.h"
@@ -41,11 +42,11 @@ bool policy_allows(const Json& policy, const std::string& arn) {
     if (!statement.is_object()) continue;
     bool action = false;
     for (const auto& a : listed(statement.value("Action", Json()))) {
-      action = action || (a.is_string() && wildcard_match(a.get<std::string>(), "execute-api:Invoke"));
+      action = action || (a.is_string() && auth::wildcard_match(a.get<std::string>(), "execute-api:Invoke", true));
     }
     bool resource = false;
     for (const auto& r : listed(statement.value("Resource", Json()))) {
-      resource = resource || (r.is_string() && wildcard_match(r.get<std::string>(), arn));
+      resource = resource || (r.is_string() && auth::wildcard_match(r.get<std::string>(), arn));
     }
     if (!action || !resource) continue;
     std::string effect = statement.value("Effect", "");

@@ -4,6 +4,7 @@
 // request's method ARN (execute-api:Invoke, wildcards * and ?, an explicit Deny wins).
 
 
+#include "auth/access_policy.h"
 #include "core/crypto.h"
 #include "services/apigateway/rest_common.h"
 #include "services/apigateway/lambda_integration.h"
@@ -33,10 +34,10 @@ Verdict evaluate(const Json& policy_document, const std::string& method_arn) {
     if (!statement.is_object()) continue;
     bool action = false;
     for (const auto& name : as_list(statement.value("Action", Json()))) {
-      action = action || wildcard_match(name, "execute-api:Invoke");
+      action = action || auth::wildcard_match(name, "execute-api:Invoke", true);
     }
     bool resource = false;
-    for (const auto& arn : as_list(statement.value("Resource", Json()))) resource = resource || wildcard_match(arn, method_arn);
+    for (const auto& arn : as_list(statement.value("Resource", Json()))) resource = resource || auth::wildcard_match(arn, method_arn);
     if (!action || !resource) continue;
     std::string effect = statement.value("Effect", "");
     if (effect == "Deny") return Verdict::Deny;

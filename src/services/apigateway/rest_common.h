@@ -45,9 +45,6 @@ const Json& member_object(const Json& object, const char* key);
 // matched at all rather than risk the stack.
 bool regex_matches(const std::string& pattern, const std::string& text, bool whole);
 
-// IAM-style wildcard matching ('*' any run, '?' one character) of policy resources and actions.
-bool wildcard_match(std::string_view pattern, std::string_view text);
-
 // A resource as GetResource answers it; `embed_methods` false lists its methods as empty objects
 // (GetResources without embed=methods).
 Json resource_view(const Json& resource, bool embed_methods);
