@@ -133,6 +133,11 @@ void Outbox::on_exhausted(const std::string& source, DeadLetter handler) {
   dead_letters_[source] = std::move(handler);
 }
 
+void Outbox::combine(const std::string& service, const std::string& operation, Combining combining) {
+  std::lock_guard lock(mutex_);
+  combinings_[{service, operation}] = std::move(combining);
+}
+
 void Outbox::load() {
   std::lock_guard lock(mutex_);
   auto now = std::chrono::steady_clock::now();
@@ -196,14 +201,8 @@ asio::awaitable<void> Outbox::pump() {
 }
 
 std::optional<int64_t> Outbox::dispatch_due() {
-  struct Call {
-    std::string lane;
-    uint64_t sequence;
-    Target target;
-    Delivery delivery;
-  };
   std::vector<Call> calls;
-  std::vector<std::pair<std::string, uint64_t>> short_circuited;  // due while their lane is open
+  std::vector<Call> short_circuited;  // due while their lane is open
   std::optional<int64_t> next_due;
   uint64_t generation;
   auto now = clock_.now_ms();
@@ -217,7 +216,8 @@ std::optional<int64_t> Outbox::dispatch_due() {
       bool half_open = breaker.open_until_ms != 0 && !open;
       if (open && !lane.entries.empty()) next_due = std::min(next_due.value_or(breaker.open_until_ms), breaker.open_until_ms);
       if (half_open && breaker.probing) continue;
-      for (auto& [sequence, entry] : lane.entries) {
+      for (auto it = lane.entries.begin(); it != lane.entries.end(); ++it) {
+        auto& [sequence, entry] = *it;
         if (lane.in_flight >= limits_.calls_per_lane || in_flight_ >= limits_.calls_in_flight) break;
         bool ordered = entry.delivery.ordered;
         if (ordered && (lane.in_flight > 0 || (!lane.reserved.empty() && *lane.reserved.begin() < sequence))) break;
@@ -230,10 +230,13 @@ std::optional<int64_t> Outbox::dispatch_due() {
         entry.in_flight = true;
         ++lane.in_flight;
         ++in_flight_;
+        Call call{name, {sequence}, entry.delivery.target, entry.delivery};
         if (open) {
-          short_circuited.emplace_back(name, sequence);
+          short_circuited.push_back(std::move(call));
         } else {
-          calls.push_back({name, sequence, entry.delivery.target, entry.delivery});
+          // A probe or an ordered delivery goes alone.
+          if (!half_open && !ordered) gather(lane, it, call, now);
+          calls.push_back(std::move(call));
           if (half_open) {
             breaker.probing = true;
             break;
@@ -243,75 +246,88 @@ std::optional<int64_t> Outbox::dispatch_due() {
       }
     }
   }
-  for (auto& [lane, sequence] : short_circuited) {
-    failed(lane, sequence, generation, Failure{"CircuitOpen", "The destination failed repeatedly: calls to it are paused", 0},
-           true, false);
+  for (auto& call : short_circuited) {
+    Outcome outcome{Failure{"CircuitOpen", "The destination failed repeatedly: calls to it are paused", 0}, true};
+    finish(call, generation, {outcome}, CallResult{.called = false});
   }
   if (!short_circuited.empty()) wake_pending_ = true;
   for (auto& call : calls) {
-      asio::co_spawn(strand_->get_inner_executor(),
-                   attempt(std::move(call.lane), call.sequence, std::move(call.target), std::move(call.delivery)),
-                   asio::detached);
+    asio::co_spawn(strand_->get_inner_executor(), attempt(std::move(call)), asio::detached);
   }
   return next_due;
 }
 
-asio::awaitable<void> Outbox::attempt(std::string lane, uint64_t sequence, Target target, Delivery delivery) {
+void Outbox::gather(Lane& lane, std::map<uint64_t, Entry>::iterator from, Call& call, int64_t now) {
+  auto found = combinings_.find({call.target.service, call.target.operation});
+  if (found == combinings_.end()) return;
+  const auto& combining = found->second;
+  const auto& first = call.first;
+  auto key = combining.key(first.target.input);
+  size_t bytes = combining.size(first.target.input);
+  std::vector<const Json*> inputs{&first.target.input};
+  for (auto it = std::next(from); it != lane.entries.end() && inputs.size() < combining.max_entries; ++it) {
+    auto& entry = it->second;
+    const auto& delivery = entry.delivery;
+    const auto& target = delivery.target;
+    if (entry.in_flight || entry.due_ms > now || delivery.ordered) continue;
+    if (target.service != first.target.service || target.operation != first.target.operation ||
+        target.account != first.target.account || target.region != first.target.region ||
+        delivery.source != first.source || delivery.source_arn != first.source_arn ||
+        delivery.source_account != first.source_account || combining.key(target.input) != key) {
+      continue;
+    }
+    auto size = combining.size(target.input);
+    if (bytes + size > combining.max_bytes) break;
+    bytes += size;
+    entry.in_flight = true;
+    call.sequences.push_back(it->first);
+    inputs.push_back(&target.input);
+  }
+  if (inputs.size() < 2) return;
+  call.target.operation = combining.operation;
+  call.target.input = combining.combine(inputs);
+  call.combining = &combining;
+}
+
+asio::awaitable<void> Outbox::attempt(Call call) {
   uint64_t generation;
   {
     std::lock_guard lock(mutex_);
     generation = generation_;
   }
+  const auto& first = call.first;
   RequestContext context;
-  context.account_id = target.account;
-  context.region = target.region;
+  context.account_id = call.target.account;
+  context.region = call.target.region;
   context.request_id = ids::uuid4();
   context.clock = &clock_;
-  context.invoked_by = {principal_of(delivery.source), delivery.source_arn, delivery.source_account};
-  std::optional<Failure> failure;
-  bool retryable = true;
-  bool failing = true;
+  context.invoked_by = {principal_of(first.source), first.source_arn, first.source_account};
+  std::vector<Outcome> outcomes(call.sequences.size());
+  CallResult result;
+  bool retry_missing = first.retry.retry_missing;
   try {
-    co_await invoke_(target, context);
+    Json output = co_await invoke_(call.target, context);
+    if (call.combining) {
+      auto entries = call.combining->split(output, outcomes.size());
+      for (size_t i = 0; i < outcomes.size() && i < entries.size(); ++i) {
+        if (!entries[i]) continue;
+        outcomes[i] = {Failure{entries[i]->code, entries[i]->message, 0}, worth_retrying(*entries[i], retry_missing)};
+      }
+    }
   } catch (const AwsError& error) {
-    failure = Failure{error.code, error.message, 0};
-    retryable = worth_retrying(error, delivery.retry.retry_missing);
-    failing = destination_failing(error);
+    result.error_code = error.code;
+    result.destination_failing = destination_failing(error);
+    outcomes.assign(outcomes.size(), {Failure{error.code, error.message, 0}, worth_retrying(error, retry_missing)});
   } catch (const std::exception& error) {
-    failure = Failure{"InternalFailure", error.what(), 0};
+    result.error_code = "InternalFailure";
+    result.destination_failing = true;
+    outcomes.assign(outcomes.size(), {Failure{"InternalFailure", error.what(), 0}, true});
   }
-  if (failure) {
-    failed(lane, sequence, generation, *failure, retryable, true, failing);
-  } else {
-    succeeded(lane, sequence, generation);
-  }
+  finish(call, generation, outcomes, result);
   wake();
 }
 
 Outbox::Counters& Outbox::counters(const Delivery& delivery) { return counters_[{delivery.source, delivery.lane}]; }
-
-void Outbox::succeeded(const std::string& lane_name, uint64_t sequence, uint64_t generation) {
-  std::lock_guard lock(mutex_);
-  if (generation != generation_) return;
-  auto& lane = lanes_[lane_name];
-  --lane.in_flight;
-  --in_flight_;
-  lane.breaker.consecutive_failures = 0;
-  lane.breaker.open_until_ms = 0;
-  lane.breaker.cooldown_ms = 0;
-  lane.breaker.probing = false;
-  auto entry = lane.entries.find(sequence);
-  if (entry == lane.entries.end()) return;
-  ++counters(entry->second.delivery).delivered;
-  auto elapsed = std::chrono::steady_clock::now() - entry->second.released;
-  latencies_us_.push_back(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
-  if (latencies_us_.size() > kLatencySamples) latencies_us_.pop_front();
-  lane.entries.erase(entry);
-  // Not waited for: if the removal is lost in a crash the delivery is made again (at-least-once).
-  storage::WriteBatch batch;
-  batch.remove(kSpace, sequence_key(kPendingPrefix, sequence));
-  store_.submit(std::move(batch));
-}
 
 void Outbox::trip(Lane& lane, int64_t now) {
   auto& breaker = lane.breaker;
@@ -322,58 +338,84 @@ void Outbox::trip(Lane& lane, int64_t now) {
   ++breaker.opened;
 }
 
-void Outbox::failed(const std::string& lane_name, uint64_t sequence, uint64_t generation, const Failure& failure,
-                    bool retryable, bool called, bool destination_failing) {
+void Outbox::update_breaker(Lane& lane, const std::string& lane_name, const CallResult& result, int64_t now) {
+  auto& breaker = lane.breaker;
+  if (!result.called) return;
+  bool probe = breaker.probing;
+  breaker.probing = false;
+  if (!result.error_code) {
+    breaker.consecutive_failures = 0;
+    breaker.open_until_ms = 0;
+    breaker.cooldown_ms = 0;
+    return;
+  }
+  // Any other error was answered deliberately: the destination is alive.
+  breaker.consecutive_failures = result.destination_failing ? breaker.consecutive_failures + 1 : 0;
+  // Calls still in flight when the lane opened do not open it again.
+  bool already_open = breaker.open_until_ms > now;
+  if (result.destination_failing && !already_open &&
+      (probe || breaker.consecutive_failures >= limits_.breaker_failures)) {
+    trip(lane, now);
+    NIMBUS_LOG(Warn, "outbox: circuit to " + lane_name + " opened for " + std::to_string(breaker.cooldown_ms) +
+                         " ms after " + std::to_string(breaker.consecutive_failures) +
+                         " failure(s): " + *result.error_code);
+  } else if (!result.destination_failing) {
+    breaker.open_until_ms = 0;
+    breaker.cooldown_ms = 0;
+  }
+}
+
+void Outbox::finish(const Call& call, uint64_t generation, const std::vector<Outcome>& outcomes,
+                    const CallResult& result) {
   std::vector<Staged::Item> replacements;
   std::shared_ptr<storage::PendingCommit> pending;
   {
     std::lock_guard lock(mutex_);
     if (generation != generation_) return;
-    auto& lane = lanes_[lane_name];
+    auto& lane = lanes_[call.lane];
     --lane.in_flight;
     --in_flight_;
     auto now = clock_.now_ms();
-    if (called) {
-      auto& breaker = lane.breaker;
-      bool probe = breaker.probing;
-      breaker.probing = false;
-      // Any other error was answered deliberately: the destination is alive.
-      breaker.consecutive_failures = destination_failing ? breaker.consecutive_failures + 1 : 0;
-      // Calls still in flight when the lane opened do not open it again.
-      bool already_open = breaker.open_until_ms > now;
-      if (destination_failing && !already_open &&
-          (probe || breaker.consecutive_failures >= limits_.breaker_failures)) {
-        trip(lane, now);
-        NIMBUS_LOG(Warn, "outbox: circuit to " + lane_name + " opened for " +
-                             std::to_string(breaker.cooldown_ms) + " ms after " +
-                             std::to_string(breaker.consecutive_failures) + " failure(s): " + failure.code);
-      } else if (!destination_failing) {
-        breaker.open_until_ms = 0;
-        breaker.cooldown_ms = 0;
-      }
-    }
-    auto entry = lane.entries.find(sequence);
-    if (entry == lane.entries.end()) return;
-    auto& state = entry->second;
-    state.in_flight = false;
-    ++state.attempts;
-    state.last_error = failure.code + ": " + failure.message;
-    auto& counter = counters(state.delivery);
-    ++counter.failed_attempts;
-    counter.last_error = state.last_error;
-    const auto& policy = state.delivery.retry;
-    Failure given_up = failure;
-    given_up.attempts = state.attempts;
-    bool out_of_attempts = policy.max_attempts > 0 && state.attempts >= policy.max_attempts;
-    bool too_old = now - state.created_ms >= policy.max_age_ms;
-    if (retryable && !out_of_attempts && !too_old) {
-      std::uniform_real_distribution<double> unit(0.0, 1.0);
-      state.due_ms = now + retry_delay_ms(policy, state.attempts, unit(random_));
-      return;
-    }
+    update_breaker(lane, call.lane, result, now);
     storage::WriteBatch batch;
-    give_up(lane, entry, std::move(given_up), batch, replacements);
-    pending = store_.submit(std::move(batch));
+    auto delivered_at = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < call.sequences.size() && i < outcomes.size(); ++i) {
+      auto sequence = call.sequences[i];
+      auto entry = lane.entries.find(sequence);
+      if (entry == lane.entries.end()) continue;
+      auto& state = entry->second;
+      const auto& outcome = outcomes[i];
+      if (!outcome.failure) {
+        ++counters(state.delivery).delivered;
+        auto elapsed = delivered_at - state.released;
+        latencies_us_.push_back(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+        if (latencies_us_.size() > kLatencySamples) latencies_us_.pop_front();
+        lane.entries.erase(entry);
+        batch.remove(kSpace, sequence_key(kPendingPrefix, sequence));
+        continue;
+      }
+      const auto& failure = *outcome.failure;
+      state.in_flight = false;
+      ++state.attempts;
+      state.last_error = failure.code + ": " + failure.message;
+      auto& counter = counters(state.delivery);
+      ++counter.failed_attempts;
+      counter.last_error = state.last_error;
+      const auto& policy = state.delivery.retry;
+      bool out_of_attempts = policy.max_attempts > 0 && state.attempts >= policy.max_attempts;
+      bool too_old = now - state.created_ms >= policy.max_age_ms;
+      if (outcome.retryable && !out_of_attempts && !too_old) {
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        state.due_ms = now + retry_delay_ms(policy, state.attempts, unit(random_));
+        continue;
+      }
+      Failure given_up = failure;
+      given_up.attempts = state.attempts;
+      give_up(lane, entry, std::move(given_up), batch, replacements);
+    }
+    // Removals are not waited for: if one is lost in a crash the delivery is made again
+    // (at-least-once).
+    if (!batch.empty()) pending = store_.submit(std::move(batch));
   }
   if (replacements.empty()) return;
   // A dead-letter delivery is handed to the worker once its record is durable.
@@ -386,7 +428,7 @@ void Outbox::failed(const std::string& lane_name, uint64_t sequence, uint64_t ge
                      NIMBUS_LOG(Error, std::string("outbox: dead-letter delivery not stored: ") + error.what());
                    }
                    wake();
-                                  },
+                 },
                  asio::detached);
 }
 

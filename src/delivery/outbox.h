@@ -18,6 +18,11 @@
 // no calls in flight or timeouts. After a cool-down one call goes through as a probe
 // (half-open): success closes the lane, failure opens it again for twice as long.
 //
+// Combining: a destination that takes several calls of an operation as one (SQS SendMessage as
+// SendMessageBatch) registers how (combine()); deliveries of one lane that are due together, from
+// the same source and for the same resource, then go as one call, each settled by its own entry's
+// outcome. Nothing is held back to fill a call: it only gathers what is already waiting.
+//
 // Lifecycle: start() loads stored deliveries and starts the worker; stop() is idempotent and
 // lets calls in flight finish without starting new ones; reset() wipes everything. Destroy it
 // only once the executor's threads have stopped (its coroutines refer to it).
@@ -27,6 +32,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -38,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aws_error.h"
 #include "core/clock.h"
 #include "core/request_context.h"
 #include "delivery/delivery.h"
@@ -52,6 +59,21 @@ struct OutboxLimits {
   int breaker_failures = 5;                // consecutive retryable failures that open a lane
   int64_t breaker_cooldown_ms = 5'000;     // first open period (nimbus's clock), doubling
   int64_t breaker_max_cooldown_ms = 60'000;
+};
+
+// How deliveries calling one operation are combined into calls of another (registered by the
+// destination, which knows both shapes).
+struct Combining {
+  std::string operation;  // the combined call's operation: "SendMessageBatch"
+  size_t max_entries = 10;
+  size_t max_bytes = SIZE_MAX;  // of the entries together, by `size`
+  // Inputs combine only when their keys are equal (the queue): one combined call, one resource.
+  std::function<std::string(const Json& input)> key;
+  std::function<size_t(const Json& input)> size;
+  // The combined call's input for these inputs, in order.
+  std::function<Json(const std::vector<const Json*>& inputs)> combine;
+  // Each input's outcome from the combined call's output: nullopt where it succeeded.
+  std::function<std::vector<std::optional<AwsError>>(const Json& output, size_t inputs)> split;
 };
 
 class Outbox {
@@ -93,6 +115,8 @@ class Outbox {
   Staged stage(storage::WriteBatch& batch, std::vector<Delivery> deliveries);
   // Registers the dead-letter handler for deliveries of `source` (before start).
   void on_exhausted(const std::string& source, DeadLetter handler);
+  // Registers how deliveries calling `service`'s `operation` combine (before start).
+  void combine(const std::string& service, const std::string& operation, Combining combining);
 
   void start(boost::asio::any_io_executor executor);
   void stop();
@@ -132,6 +156,26 @@ class Outbox {
     std::string last_error;
   };
 
+  // One call to a destination: one delivery's, or several combined.
+  struct Call {
+    std::string lane;
+    std::vector<uint64_t> sequences;
+    Target target;
+    Delivery first;  // whose source the call is made for
+    const Combining* combining = nullptr;
+  };
+  // What became of one delivery of a call: nullopt succeeded.
+  struct Outcome {
+    std::optional<Failure> failure;
+    bool retryable = true;
+  };
+  // How the call itself went, for the lane's circuit breaker.
+  struct CallResult {
+    bool called = true;  // false: short-circuited by an open breaker
+    std::optional<std::string> error_code;  // the whole call failed with this error
+    bool destination_failing = false;  // that error counts toward opening the circuit
+  };
+
   void load();
   uint64_t next_sequence();
   void release(Staged::Item item);
@@ -140,12 +184,12 @@ class Outbox {
   boost::asio::awaitable<void> pump();
   // Starts every call that is due and allowed; returns when the next one falls due (nimbus ms).
   std::optional<int64_t> dispatch_due();
-  boost::asio::awaitable<void> attempt(std::string lane, uint64_t sequence, Target target, Delivery context);
-  void succeeded(const std::string& lane, uint64_t sequence, uint64_t generation);
-  // `called`: the destination was called (not short-circuited by an open breaker);
-  // `destination_failing`: the error counts toward opening the lane's circuit.
-  void failed(const std::string& lane, uint64_t sequence, uint64_t generation, const Failure& failure,
-              bool retryable, bool called = true, bool destination_failing = false);
+  // The due deliveries after `from` in `lane` that can join `call` (marked in flight).
+  void gather(Lane& lane, std::map<uint64_t, Entry>::iterator from, Call& call, int64_t now);
+  boost::asio::awaitable<void> attempt(Call call);
+  // Settles a call's deliveries (retry, give up, or remove) in one store batch.
+  void finish(const Call& call, uint64_t generation, const std::vector<Outcome>& outcomes, const CallResult& result);
+  void update_breaker(Lane& lane, const std::string& lane_name, const CallResult& result, int64_t now);
   void trip(Lane& lane, int64_t now);
   static Json describe_breaker(const Breaker& breaker, int64_t now);
   void give_up(Lane& lane, std::map<uint64_t, Entry>::iterator entry, Failure failure,
@@ -161,6 +205,7 @@ class Outbox {
   std::map<std::string, Lane> lanes_;
   std::map<std::pair<std::string, std::string>, Counters> counters_;  // (source, lane)
   std::map<std::string, DeadLetter> dead_letters_;
+  std::map<std::pair<std::string, std::string>, Combining> combinings_;  // (service, operation)
   std::deque<std::pair<std::string, Json>> dropped_;  // key, record
   std::deque<int64_t> latencies_us_;                    // recent release-to-delivered times
   int in_flight_ = 0;

@@ -14,6 +14,7 @@
 #include "services/s3/s3_service.h"
 #include "services/scheduler/scheduler_service.h"
 #include "services/schemas/schemas_service.h"
+#include "services/sqs/delivery_combining.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
 
@@ -25,6 +26,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   auto call_service = [this](const delivery::Target& target, RequestContext& context) { return call(target, context); };
   outbox_ = std::make_unique<delivery::Outbox>(store, clock, call_service);
   services_.push_back(sqs::make_sqs_service(store, clock));
+  outbox_->combine("sqs", "SendMessage", sqs::send_message_combining());
   services_.push_back(s3::make_s3_service(store, clock, files_dir / "s3", credentials, *outbox_, call_service));
   auto sts = sts::make_sts_service(store, clock, credentials);
   sessions_ = sts.get();

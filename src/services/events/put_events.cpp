@@ -86,7 +86,8 @@ awaitable<Json> EventsService::put_events(RequestContext& context, const Json& i
       fail(required_argument("Detail"));
       continue;
     }
-    auto detail = Json::parse(entry["Detail"].get<std::string>(), nullptr, false);
+    // Parsed once, in the order the sender wrote it (targets receive the text in that order).
+    auto detail = OrderedJson::parse(entry["Detail"].get_ref<const std::string&>(), nullptr, false);
     if (!detail.is_object()) {
       fail(entry_error("MalformedDetail", "Detail is malformed."));
       continue;
@@ -119,9 +120,9 @@ awaitable<Json> EventsService::put_events(RequestContext& context, const Json& i
                            {"time", iso_seconds(time_ms)},
                            {"region", bus.region},
                            {"resources", entry.value("Resources", Json::array())},
-                           {"detail", OrderedJson::parse(entry["Detail"].get<std::string>())}};
+                           {"detail", std::move(detail)}};
     std::string text = ordered.dump();
-    Json event = Json::parse(text);
+    Json event(ordered);  // what patterns, archives and input transformers look at
     for (const auto& archive : archive_index_.archives_for(bus.key(), event)) {
       batch.put(kEventsSpace, archived_event_key(archive, time_ms, id), text);
     }

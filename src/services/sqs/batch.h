@@ -38,6 +38,26 @@ inline const Json& entries(const Json& in, std::string_view entry_type) {
   return list;
 }
 
+// The bytes an entry counts toward a batch's size limit: its body and its attributes' names,
+// types and values.
+inline size_t message_bytes(const Json& entry) {
+  auto text = [](const Json& in, const char* name) -> size_t {
+    auto it = in.find(name);
+    if (it == in.end() || it->is_null()) return 0;
+    return it->is_string() ? it->get_ref<const std::string&>().size() : it->dump().size();
+  };
+  size_t total = text(entry, "MessageBody");
+  auto attributes = entry.find("MessageAttributes");
+  if (attributes != entry.end() && attributes->is_object()) {
+    for (const auto& [name, value] : attributes->items()) {
+      total += name.size();
+      if (!value.is_object()) continue;
+      for (const char* member : {"DataType", "StringValue", "BinaryValue"}) total += text(value, member);
+    }
+  }
+  return total;
+}
+
 inline Json failure(const std::string& id, const AwsError& error) {
   return {{"Id", id}, {"SenderFault", error.sender_fault}, {"Code", error.code},
           {"Message", error.message}};

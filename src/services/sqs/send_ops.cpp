@@ -182,15 +182,7 @@ awaitable<Json> SqsService::send_message_batch(RequestContext& context, const Js
   auto queue = queue_from_url(context, in);
   const Json& entries = batch::entries(in, "SendMessageBatchRequestEntry");
   size_t total = 0;
-  for (const auto& entry : entries) {
-    total += input::opt_string(entry, "MessageBody").value_or("").size();
-    for (const auto& [name, value] : input::object_or_empty(entry, "MessageAttributes").items()) {
-      total += name.size();
-      for (const char* member : {"DataType", "StringValue", "BinaryValue"}) {
-        total += input::opt_string(value, member).value_or("").size();
-      }
-    }
-  }
+  for (const auto& entry : entries) total += batch::message_bytes(entry);
   if (total > static_cast<size_t>(kMaxMessageSizeLimit)) {
     throw errors::batch_request_too_long(kMaxMessageSizeLimit, total);
   }

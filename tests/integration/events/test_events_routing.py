@@ -37,6 +37,33 @@ def test_put_events_delivers_the_event_as_eventbridge_builds_it(events, sqs):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["time"])
 
 
+def test_every_entry_reaches_each_rules_queue_as_its_own_message(events, sqs):
+    # Deliveries to one queue go as SendMessageBatch calls inside nimbus: none may be lost,
+    # merged or given another rule's shape.
+    url, arn = queue_with_arn(sqs)
+    rule_to_queue(events, unique("whole"), {"source": ["order-service"]}, arn)
+    rule_to_queue(events, unique("ids"), {"source": ["order-service"]}, arn, Input='"fixed"')
+    entries = [order_created({"orderId": f"o-{i}"}) for i in range(10)]
+    result = events.put_events(Entries=entries)
+    assert result["FailedEntryCount"] == 0
+    got = bodies(receive(sqs, url, count=20))
+    assert len(got) == 20
+    assert sorted(body["detail"]["orderId"] for body in got if isinstance(body, dict)) == sorted(
+        f"o-{i}" for i in range(10))
+    assert [body for body in got if not isinstance(body, dict)] == ["fixed"] * 10
+
+
+def test_large_events_to_one_queue_all_arrive_within_sqs_batch_limits(events, sqs):
+    # Five ~200 KB events exceed SQS's 1 MiB batch: calls combined from them must stay under it.
+    url, arn = queue_with_arn(sqs)
+    rule_to_queue(events, unique("large"), {"source": ["order-service"]}, arn)
+    for i in range(5):
+        result = events.put_events(Entries=[order_created({"orderId": f"o-{i}", "pad": "x" * 200_000})])
+        assert result["FailedEntryCount"] == 0
+    got = bodies(receive(sqs, url, count=5, timeout=15))
+    assert sorted(body["detail"]["orderId"] for body in got) == [f"o-{i}" for i in range(5)]
+
+
 def test_events_that_match_no_rule_or_a_disabled_rule_are_not_delivered(events, sqs):
     url, arn = queue_with_arn(sqs)
     rule_to_queue(events, "only-payments", {"source": ["payment-service"]}, arn)

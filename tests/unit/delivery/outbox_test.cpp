@@ -26,8 +26,12 @@ struct FakeDestinations {
   std::map<std::string, int> failures_left;        // lane -> failures before success (-1: always)
   std::string failure_code = "AWS.SimpleQueueService.NonExistentQueue";
 
+  std::vector<size_t> batch_sizes;             // entries of each combined call
+  std::map<int, int> entry_failures_left;      // n -> times its entry of a combined call fails
+
   Outbox::Invoke invoker() {
     return [this](const Target& target, RequestContext&) -> boost::asio::awaitable<Json> {
+      if (target.operation == "SendMessageBatch") co_return combined_call(target);
       auto lane = target.input.value("lane", "");
       calls.emplace_back(lane, target.input.value("n", 0));
       auto failing = failures_left.find(lane);
@@ -37,6 +41,27 @@ struct FakeDestinations {
       }
       co_return Json::object();
     };
+  }
+  Json combined_call(const Target& target) {
+    auto lane = target.input.value("lane", "");
+    auto failing = failures_left.find(lane);
+    if (failing != failures_left.end() && failing->second != 0) {
+      if (failing->second > 0) --failing->second;
+      throw AwsError(500, failure_code, "The whole call failed.", {}, false);
+    }
+    batch_sizes.push_back(target.input["Entries"].size());
+    Json successful = Json::array(), failed = Json::array();
+    for (const auto& entry : target.input["Entries"]) {
+      int n = entry.value("n", 0);
+      calls.emplace_back(lane, n);
+      if (auto left = entry_failures_left.find(n); left != entry_failures_left.end() && left->second > 0) {
+        --left->second;
+        failed.push_back({{"Id", entry["Id"]}, {"SenderFault", false}, {"Code", "InternalError"}, {"Message", "busy"}});
+      } else {
+        successful.push_back({{"Id", entry["Id"]}});
+      }
+    }
+    return {{"Successful", successful}, {"Failed", failed}};
   }
   std::vector<int> delivered_to(const std::string& lane) const {
     std::vector<int> out;
@@ -70,6 +95,34 @@ class OutboxTest : public ::testing::Test {
   void run_for(int ms) { run_until([] { return false; }, ms); }
 
   std::unique_ptr<Outbox> make_outbox() { return std::make_unique<Outbox>(store_, clock_, destinations_.invoker()); }
+
+  // SendMessage deliveries to one lane combine into SendMessageBatch, at most `max_entries`.
+  static Combining batching(size_t max_entries = 10, size_t max_bytes = SIZE_MAX) {
+    Combining combining;
+    combining.operation = "SendMessageBatch";
+    combining.max_entries = max_entries;
+    combining.max_bytes = max_bytes;
+    combining.key = [](const Json& input) { return input.value("lane", ""); };
+    combining.size = [](const Json& input) { return input.value("bytes", size_t{1}); };
+    combining.combine = [](const std::vector<const Json*>& inputs) {
+      Json entries = Json::array();
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        Json entry = *inputs[i];
+        entry["Id"] = std::to_string(i);
+        entries.push_back(std::move(entry));
+      }
+      return Json{{"lane", inputs.front()->value("lane", "")}, {"Entries", std::move(entries)}};
+    };
+    combining.split = [](const Json& output, size_t inputs) {
+      std::vector<std::optional<AwsError>> outcomes(inputs);
+      for (const auto& failed : output["Failed"]) {
+        outcomes[std::stoul(failed["Id"].get<std::string>())] =
+            AwsError(500, failed["Code"], failed["Message"], {}, false);
+      }
+      return outcomes;
+    };
+    return combining;
+  }
 
   // Stages in one batch, commits it, releases.
   void send(Outbox& outbox, std::vector<Delivery> deliveries) {
@@ -296,6 +349,88 @@ TEST_F(OutboxTest, AGivenUpDeliveryWithoutADeadLetterPathIsRecordedAsDroppedWith
   EXPECT_EQ(report["recently_dropped"][0]["attempts"], 2);
   EXPECT_EQ(stored("q/"), 0u);
   EXPECT_EQ(stored("x/"), 1u) << "the drop is kept for GET /_nimbus/deliveries after a restart";
+}
+
+TEST_F(OutboxTest, DeliveriesDueTogetherInALaneGoAsCombinedCallsOfAtMostTheirLimit) {
+  auto outbox = make_outbox();
+  outbox->combine("sqs", "SendMessage", batching(4));
+  outbox->start(io_.get_executor());
+  std::vector<Delivery> many;
+  for (int i = 0; i < 10; ++i) many.push_back(delivery_to("a", i));
+  send(*outbox, std::move(many));
+  send(*outbox, {delivery_to("b", 100)});
+  run_until([&] { return destinations_.calls.size() == 11 && stored("q/") == 0; });
+  EXPECT_EQ(destinations_.batch_sizes, (std::vector<size_t>{4, 4, 2})) << "lane b's single delivery goes alone";
+  EXPECT_EQ(destinations_.delivered_to("a"), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(destinations_.delivered_to("b"), std::vector<int>{100});
+  EXPECT_EQ(outbox->report()["delivered"], 11);
+  EXPECT_EQ(stored("q/"), 0u);
+}
+
+TEST_F(OutboxTest, CombinedCallsStayWithinTheirByteLimit) {
+  auto outbox = make_outbox();
+  outbox->combine("sqs", "SendMessage", batching(10, 1000));
+  outbox->start(io_.get_executor());
+  std::vector<Delivery> many;
+  for (int i = 0; i < 5; ++i) {
+    many.push_back(delivery_to("a", i));
+    many.back().target.input["bytes"] = 400;
+  }
+  send(*outbox, std::move(many));
+  run_until([&] { return destinations_.calls.size() == 5; });
+  EXPECT_EQ(destinations_.batch_sizes, (std::vector<size_t>{2, 2})) << "the fifth goes alone";
+  EXPECT_EQ(destinations_.delivered_to("a"), (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST_F(OutboxTest, AnEntryThatFailsInACombinedCallIsRetriedAloneWhileTheOthersAreDone) {
+  destinations_.entry_failures_left[2] = 1;
+  auto outbox = make_outbox();
+  outbox->combine("sqs", "SendMessage", batching());
+  outbox->start(io_.get_executor());
+  send(*outbox, {delivery_to("a", 1), delivery_to("a", 2), delivery_to("a", 3)});
+  run_until([&] { return outbox->report()["delivered"] == 2; });
+  run_for(50);
+  auto report = outbox->report();
+  EXPECT_EQ(report["delivered"], 2);
+  EXPECT_EQ(report["retrying"], 1);
+  EXPECT_EQ(report["destinations"][0]["last_error"], "InternalError: busy");
+  EXPECT_EQ(stored("q/"), 1u);
+  clock_.advance(60'000);
+  run_until([&] { return outbox->report()["delivered"] == 3 && stored("q/") == 0; });
+  EXPECT_EQ(destinations_.delivered_to("a"), (std::vector<int>{1, 2, 3, 2}));
+  EXPECT_EQ(stored("q/"), 0u);
+}
+
+TEST_F(OutboxTest, AFailedCombinedCallCountsOnceTowardItsLanesCircuit) {
+  destinations_.failure_code = "InternalError";
+  destinations_.failures_left["a"] = 1;
+  auto outbox = make_outbox();
+  outbox->combine("sqs", "SendMessage", batching());
+  outbox->start(io_.get_executor());
+  std::vector<Delivery> many;
+  for (int i = 0; i < 8; ++i) many.push_back(delivery_to("a", i));
+  send(*outbox, std::move(many));
+  run_until([&] { return outbox->report()["retrying"] == 8; });
+  auto line = outbox->report()["destinations"][0];
+  EXPECT_EQ(line["circuit"]["state"], "closed");
+  EXPECT_EQ(line["circuit"]["consecutive_failures"], 1);
+  EXPECT_EQ(line["failed_attempts"], 8);
+  clock_.advance(60'000);
+  run_until([&] { return outbox->report()["delivered"] == 8; });
+  EXPECT_EQ(destinations_.batch_sizes, std::vector<size_t>{8});
+}
+
+TEST_F(OutboxTest, OrderedDeliveriesAndOnesFromOtherSourcesAreNotCombined) {
+  auto outbox = make_outbox();
+  outbox->combine("sqs", "SendMessage", batching());
+  outbox->start(io_.get_executor());
+  auto other_rule = delivery_to("a", 3);
+  other_rule.source_arn = "arn:aws:events:us-east-1:000000000000:rule/other";
+  send(*outbox, {delivery_to("fifo", 1, true), delivery_to("fifo", 2, true), delivery_to("a", 1), delivery_to("a", 2),
+                 other_rule});
+  run_until([&] { return destinations_.calls.size() == 5; });
+  EXPECT_EQ(destinations_.batch_sizes, std::vector<size_t>{2}) << "only a's two from the same source combine";
+  EXPECT_EQ(destinations_.delivered_to("fifo"), (std::vector<int>{1, 2}));
 }
 
 TEST_F(OutboxTest, ResetForgetsEverything) {
