@@ -25,11 +25,16 @@ std::string encode_delivery(const Delivery& delivery, int64_t created_ms) {
                  {"dead_letter", delivery.dead_letter},
                  {"created_ms", created_ms}};
   if (!delivery.source_context.is_null()) record["source_context"] = delivery.source_context;
-  return record.dump();
+  // CBOR: inputs carry whole events and messages, which CBOR stores as they are where JSON text
+  // would escape them character by character (a tenth of PutEvents' time).
+  auto cbor = Json::to_cbor(record);
+  return std::string(cbor.begin(), cbor.end());
 }
 
 std::optional<std::pair<Delivery, int64_t>> decode_delivery(std::string_view text) {
-  auto record = Json::parse(text, nullptr, false);
+  // Records stored before CBOR are JSON text: an object's first byte, '{', is no CBOR map's.
+  auto record = !text.empty() && text.front() == '{' ? Json::parse(text, nullptr, false)
+                                                     : Json::from_cbor(text, true, false);
   if (!record.is_object()) return std::nullopt;
   try {
     Delivery delivery;

@@ -112,6 +112,10 @@ bool valid_message_characters(std::string_view text, uint32_t* bad) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
+    if (*p >= 0x20 && *p < 0x80) {  // printable ASCII, nearly every byte of most messages
+      ++p;
+      continue;
+    }
     if (bad) *bad = *p;
     uint32_t c = *p;
     size_t extra = 0;
