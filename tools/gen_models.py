@@ -258,12 +258,22 @@ class Generator:
             out["flattened"] = True
         if required:
             out["required"] = True
-        ns = trait("xmlNamespace")
+        ns = trait("xmlNamespace") or self.prefixed_shape_namespace(ref, bref)
         if ns:
             out["xml_namespace_uri"] = ns.get("uri", "")
             if ns.get("prefix"):
                 out["xml_namespace_prefix"] = ns["prefix"]
         return out
+
+    def prefixed_shape_namespace(self, ref, bref):
+        """A target shape's own prefixed namespace (S3's Grantee: xsi, for its xsi:type attribute),
+        declared on each element written for it, as AWS does."""
+        for resolver, r in ((self.v2, ref), (self.boto, bref)):
+            shape, _, _ = resolver.resolve(r)
+            ns = (shape or {}).get("xmlNamespace")
+            if ns and ns.get("prefix"):
+                return ns
+        return None
 
     def element_name(self, ref, bref):
         """A reference's wire name: its own locationName, else its target shape's (as botocore)."""

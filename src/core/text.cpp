@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -166,8 +168,13 @@ std::optional<double> parse_double(std::string_view text) {
 }
 
 std::optional<bool> parse_boolean(std::string_view text) {
-  if (text == "true") return true;
-  if (text == "false") return false;
+  auto is = [&](std::string_view word) {
+    return text.size() == word.size() && std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (is("true")) return true;
+  if (is("false")) return false;
   return std::nullopt;
 }
 

@@ -14,7 +14,7 @@ namespace nimbus::text {
 
 std::optional<int64_t> parse_integer(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
-// Exactly "true" / "false".
+// "true" / "false" in any case, as AWS reads them (botocore before 1.31 sends "True").
 std::optional<bool> parse_boolean(std::string_view text);
 
 // Seconds since the epoch from ISO-8601 ("2023-01-02T03:04:05.678Z", offsets allowed),

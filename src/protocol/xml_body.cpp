@@ -223,7 +223,10 @@ void write_members(XmlWriter& writer, const ServiceModel& service, const ShapeDe
 std::optional<Json> read_document(const ServiceModel& service, const ShapeDef& structure,
                                   std::string_view xml, std::string_view root_name) {
   pugi::xml_document document;
-  pugi::xml_parse_result parsed = document.load_buffer(xml.data(), xml.size());
+  // Whitespace is data: a key or tag value of only spaces, tabs or newlines (an element's only
+  // child) is kept, where pugixml would drop it by default.
+  pugi::xml_parse_result parsed =
+      document.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
   if (!parsed) return std::nullopt;
   pugi::xml_node root = document.document_element();
   if (!root) return std::nullopt;

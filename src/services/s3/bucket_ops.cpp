@@ -115,8 +115,27 @@ awaitable<S3Result> ObjectOperations::delete_bucket(S3Call& call) {
     return false;
   };
   records_.scan(record_keys::version_prefix(bucket.name), any);
-  if (empty) records_.scan(record_keys::upload_prefix(bucket.name), any);
   if (!empty) throw errors::bucket_not_empty(bucket.name);
+  // Multipart uploads in progress do not keep a bucket: AWS discards them with it.
+  std::vector<std::string> upload_ids;
+  storage::WriteBatch batch;
+  records_.scan(record_keys::upload_prefix(bucket.name), [&](std::string_view key, std::string_view value) {
+    batch.remove(kSpace, key);
+    upload_ids.push_back(upload_from_json(Json::parse(value)).upload_id);
+    return true;
+  });
+  for (const auto& upload_id : upload_ids) {
+    for (const auto& part : parts_of(upload_id)) batch.remove(kSpace, record_keys::part(upload_id, part.part_number));
+  }
+  if (!upload_ids.empty()) {
+    RecordStore::Submitted submitted;
+    {
+      auto lock = records_.lock();
+      submitted = records_.submit(std::move(batch));
+    }
+    co_await records_.finish(std::move(submitted));
+    for (const auto& upload_id : upload_ids) files_.remove_upload(upload_id);
+  }
   co_await environment_.buckets.remove(bucket.name);
   co_return S3Result{};
 }

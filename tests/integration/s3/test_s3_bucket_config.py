@@ -79,6 +79,17 @@ def test_cors_configuration_round_trip_and_delete(s3, bucket):
     expect_error(lambda: s3.get_bucket_cors(Bucket=bucket), "NoSuchCORSConfiguration")
 
 
+def test_acls_declare_the_xsi_namespace_so_clients_can_parse_the_grantee_type(raw, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    for acl in (s3.get_bucket_acl(Bucket=bucket), s3.get_object_acl(Bucket=bucket, Key="k")):
+        [grant] = acl["Grants"]
+        assert grant["Permission"] == "FULL_CONTROL"
+        assert grant["Grantee"]["Type"] == "CanonicalUser"
+        assert grant["Grantee"]["ID"] == acl["Owner"]["ID"]
+    body = raw.request("GET", f"/{bucket}?acl").content
+    assert b'<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser">' in body
+
+
 def test_cors_preflight_allowed(raw, s3, bucket):
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)
     resp = raw.options(f"/{bucket}/some/key", headers={

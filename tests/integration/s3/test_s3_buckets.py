@@ -129,7 +129,21 @@ def test_delete_bucket_only_when_empty(s3, bucket):
     assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
 
 
-def test_bucket_with_unfinished_multipart_upload_or_old_versions_is_not_empty(s3, bucket):
+def test_multipart_uploads_in_progress_are_discarded_with_their_bucket(s3):
+    name = new_bucket_name("uploads")
+    s3.create_bucket(Bucket=name)
+    upload = s3.create_multipart_upload(Bucket=name, Key="big")["UploadId"]
+    s3.upload_part(Bucket=name, Key="big", UploadId=upload, PartNumber=1, Body=b"p" * 1024)
+    assert s3.delete_bucket(Bucket=name)["ResponseMetadata"]["HTTPStatusCode"] == 204
+    s3.create_bucket(Bucket=name)  # the same name again: nothing of the old uploads is left
+    assert s3.list_multipart_uploads(Bucket=name).get("Uploads", []) == []
+    with pytest.raises(ClientError) as err:
+        s3.list_parts(Bucket=name, Key="big", UploadId=upload)
+    assert error_code(err.value) == "NoSuchUpload"
+    s3.delete_bucket(Bucket=name)
+
+
+def test_bucket_with_old_versions_or_delete_markers_is_not_empty(s3, bucket):
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_object(Bucket=bucket, Key="k", Body=b"1")
     s3.delete_object(Bucket=bucket, Key="k")  # leaves a version and a delete marker

@@ -137,6 +137,19 @@ def test_delete_objects_quiet_reports_only_errors(s3, bucket):
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 
 
+def test_boolean_headers_in_pythons_spelling_are_read_as_aws_reads_them(s3, bucket):
+    # Debian's botocore (1.29) writes boolean headers as "True"; AWS reads them in any case.
+    sent = {}
+    s3.meta.events.register("before-send.s3.DeleteObjects",
+                            lambda request, **_: sent.update(request.headers.items()))
+    s3.put_object(Bucket=bucket, Key="g1", Body=b"x")
+    resp = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "g1"}]}, BypassGovernanceRetention=True)
+    assert [d["Key"] for d in resp["Deleted"]] == ["g1"]
+    header = sent.get("x-amz-bypass-governance-retention")
+    assert (header.decode() if isinstance(header, bytes) else header).lower() == "true"
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
 def test_delete_objects_per_key_errors(s3, bucket):
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_object(Bucket=bucket, Key="good", Body=b"x")

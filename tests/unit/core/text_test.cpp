@@ -22,13 +22,16 @@ TEST(Text, TimestampsFormatIsoAndHttpDate) {
   EXPECT_EQ(text::format_iso8601(0), "1970-01-01T00:00:00Z");
 }
 
-TEST(Text, IntegersBooleansAndDoublesAreStrict) {
+TEST(Text, IntegersAndDoublesAreStrictBooleansIgnoreCase) {
   EXPECT_EQ(text::parse_integer("-42"), -42);
   EXPECT_FALSE(text::parse_integer("4x"));
   EXPECT_FALSE(text::parse_integer(""));
   EXPECT_FALSE(text::parse_integer("99999999999999999999"));
   EXPECT_EQ(text::parse_boolean("true"), true);
-  EXPECT_FALSE(text::parse_boolean("True"));
+  EXPECT_EQ(text::parse_boolean("True"), true) << "botocore before 1.31 writes Python's spelling";
+  EXPECT_EQ(text::parse_boolean("FALSE"), false);
+  EXPECT_FALSE(text::parse_boolean("yes"));
+  EXPECT_FALSE(text::parse_boolean("truex"));
   EXPECT_EQ(text::parse_double("1.5"), 1.5);
   EXPECT_FALSE(text::parse_double("nan"));
 }

@@ -111,6 +111,30 @@ TEST(RestDecode, DeleteObjectsXmlPayload) {
                                         {"Quiet", true}}));
 }
 
+TEST(RestDecode, WhitespaceInTextMembersIsKeptExactly) {
+  std::string body =
+      "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\n"
+      "  <Object><Key> </Key></Object>\n"
+      "  <Object><Key>\t\n</Key></Object>\n"
+      "  <Object><Key> lead and trail </Key></Object>\n"
+      "  <Quiet>True</Quiet>\n"
+      "</Delete>";
+  OperationCall call = decode_request(s3(), Wire::RestXml, rest_request(http::verb::post, "/b?delete", body));
+  EXPECT_EQ(call.input["Delete"], Json({{"Objects", {{{"Key", " "}}, {{"Key", "\t\n"}}, {{"Key", " lead and trail "}}}},
+                                        {"Quiet", true}}));
+}
+
+TEST(RestEncode, AGranteeDeclaresTheXsiNamespaceOfItsTypeAttribute) {
+  Json output = {{"Owner", {{"ID", "abc"}}},
+                 {"Grants", {{{"Grantee", {{"ID", "abc"}, {"Type", "CanonicalUser"}}}, {"Permission", "FULL_CONTROL"}}}}};
+  HttpResponse response =
+      encode_response(s3(), Wire::RestXml, *s3().find_operation("GetBucketAcl"), output, "r", 11, true);
+  EXPECT_NE(response.body().find("<Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                                 "xsi:type=\"CanonicalUser\"><ID>abc</ID></Grantee>"),
+            std::string::npos)
+      << response.body();
+}
+
 TEST(RestDecode, CompleteMultipartUploadParts) {
   std::string body =
       "<CompleteMultipartUpload><Part><ETag>\"e1\"</ETag><PartNumber>1</PartNumber></Part>"
