@@ -137,6 +137,16 @@ def test_delete_objects_quiet_reports_only_errors(s3, bucket):
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 
 
+def test_delete_objects_keeps_keys_that_are_only_whitespace(s3, bucket):
+    keys = [" ", "  ", "\t", " padded "]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    resp = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys]})
+    assert sorted(d["Key"] for d in resp["Deleted"]) == sorted(keys)
+    assert "Errors" not in resp
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
 def test_boolean_headers_in_pythons_spelling_are_read_as_aws_reads_them(s3, bucket):
     # Debian's botocore (1.29) writes boolean headers as "True"; AWS reads them in any case.
     sent = {}
