@@ -3,6 +3,7 @@
 // UnprocessedKeys / UnprocessedItems are always empty.
 #include <set>
 
+#include "services/dynamodb/collection_metrics.h"
 #include "services/dynamodb/dynamodb_errors.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/expr/expression.h"
@@ -112,6 +113,8 @@ awaitable<Json> DynamoDbService::batch_write_item(RequestContext& context, const
   Json mode = member_or_null(in, "ReturnConsumedCapacity");
   Json consumed = Json::array();
   std::vector<std::shared_ptr<storage::PendingCommit>> pending;
+  // For ReturnItemCollectionMetrics: each write's table and item (the deleted one for a delete).
+  WrittenItems written;
   for (auto& table_writes : plan) {
     Capacity capacity;
     TableState& table = *table_writes.table;
@@ -127,6 +130,7 @@ awaitable<Json> DynamoDbService::batch_write_item(RequestContext& context, const
           capacity.table += 1;
           continue;
         }
+        if (wants_collection_metrics(in)) written.emplace_back(table.schema, write.item ? *write.item : *old_item);
         capacity.add(stage_change(table, batch, {write.key, old_item, write.item}));
       }
       if (!batch.empty()) {
@@ -139,6 +143,7 @@ awaitable<Json> DynamoDbService::batch_write_item(RequestContext& context, const
   for (auto& commit : pending) co_await commit->wait();
   Json out = {{"UnprocessedItems", Json::object()}};
   if (!consumed.empty()) out["ConsumedCapacity"] = consumed;
+  add_collection_metrics_by_table(store_, out, written);
   co_return out;
 }
 

@@ -110,6 +110,7 @@ void DynamoDbService::start(boost::asio::any_io_executor executor) {
   tables_.load();
   backups_.load();
   load_tables();
+  load_transaction_tokens();
   running_ = std::make_shared<std::atomic<bool>>(true);
   boost::asio::co_spawn(executor, run_ttl_worker(), boost::asio::detached);
 }
@@ -132,6 +133,10 @@ awaitable<void> DynamoDbService::reset() {
   }
   tables_.clear();
   backups_.clear();
+  {
+    std::lock_guard lock(tokens_mutex_);
+    transaction_tokens_.clear();
+  }
   co_await store_.wipe(kSpace);
 }
 

@@ -217,7 +217,9 @@ class DynamoDbService final : public Service {
   bool started_ = false;
   std::shared_ptr<std::atomic<bool>> running_;
   std::atomic<int64_t> items_expired_{0};
-  // TransactWriteItems' ClientRequestToken -> (the request it came with, when it expires).
+  // TransactWriteItems' ClientRequestToken -> (the request it came with, when it expires); each
+  // stored with its transaction's batch ("txn" keys), read back at start.
+  void load_transaction_tokens();
   std::mutex tokens_mutex_;
   std::map<std::string, std::pair<std::string, int64_t>> transaction_tokens_;
 };

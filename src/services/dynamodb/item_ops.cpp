@@ -1,6 +1,6 @@
 // PutItem, GetItem, UpdateItem, DeleteItem.
-#include <cmath>
 
+#include "services/dynamodb/collection_metrics.h"
 #include "services/dynamodb/dynamodb_errors.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/expr/expression.h"
@@ -19,32 +19,12 @@ void add_capacity(Json& out, const std::string& table, const Capacity& capacity,
   if (!consumed.is_null()) out["ConsumedCapacity"] = std::move(consumed);
 }
 
-// ReturnItemCollectionMetrics SIZE, for a table with local secondary indexes: the written item's
-// collection (its partition's items and their local index entries) and its size estimate in GB,
-// as the [lower, upper] range DynamoDB answers.
 void add_collection_metrics(storage::Store& store, Json& out, const TableSchema& schema, const ItemWrite& write,
                             const Json& in) {
-  if (in.value("ReturnItemCollectionMetrics", "NONE") != "SIZE") return;
-  bool has_local_index = false;
-  for (const auto& index : schema.indexes) has_local_index = has_local_index || !index.global;
   const std::optional<Json>& item = write.new_item ? write.new_item : write.old_item;
-  if (!has_local_index || !item) return;
-  const Json& hash = (*item)[schema.hash.name];
-  size_t bytes = 0;
-  auto add = [&](std::string prefix) {
-    append_key_value(prefix, hash, schema.hash.type);
-    store.scan(kSpace, prefix, [&](std::string_view, std::string_view value) {
-      bytes += expr::item_size(Json::parse(value));
-      return true;
-    });
-  };
-  add(items_prefix(schema));
-  for (const auto& index : schema.indexes) {
-    if (!index.global) add(index_prefix(schema, index));
-  }
-  double gigabytes = std::floor(static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
-  out["ItemCollectionMetrics"] = {{"ItemCollectionKey", {{schema.hash.name, hash}}},
-                                  {"SizeEstimateRangeGB", {gigabytes, gigabytes + 1}}};
+  if (!wants_collection_metrics(in) || !item) return;
+  Json metrics = collection_metrics(store, schema, *item);
+  if (!metrics.is_null()) out["ItemCollectionMetrics"] = std::move(metrics);
 }
 
 // Checks an item as every write does: valid values, within 400 KB.

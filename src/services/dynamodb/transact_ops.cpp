@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <set>
 
+#include "services/dynamodb/collection_metrics.h"
 #include "services/dynamodb/dynamodb_errors.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/expr/expression.h"
 #include "services/dynamodb/expr/expression_error.h"
 #include "services/dynamodb/item_keys.h"
 #include "services/dynamodb/item_request.h"
+#include "storage/key_codec.h"
 
 namespace nimbus::dynamodb {
 namespace {
@@ -99,6 +101,8 @@ void add_capacity_by_table(Json& out, const std::map<std::string, Capacity>& cap
   if (!consumed.empty()) out["ConsumedCapacity"] = consumed;
 }
 
+std::string token_record_key(const std::string& token_key) { return storage::keys::join({"txn", token_key}); }
+
 std::string reasons_text(const Json& reasons) {
   std::string out;
   for (const auto& reason : reasons) out += (out.empty() ? "" : ", ") + reason["Code"].get<std::string>();
@@ -113,16 +117,25 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
   Json fingerprint = in;
   fingerprint.erase("ReturnConsumedCapacity");
   fingerprint.erase("ReturnItemCollectionMetrics");
-  if (!token.empty()) {
+  std::string fingerprint_text = fingerprint.dump();
+  // Whether the token's transaction was already made (then the same answer, nothing done twice).
+  auto already_done = [&] {
+    if (token.empty()) return false;
     std::lock_guard lock(tokens_mutex_);
     int64_t now = clock_.now_ms();
-    std::erase_if(transaction_tokens_, [&](const auto& entry) { return entry.second.second < now; });
+    storage::WriteBatch expired;
+    std::erase_if(transaction_tokens_, [&](const auto& entry) {
+      if (entry.second.second >= now) return false;
+      expired.remove(kSpace, token_record_key(entry.first));
+      return true;
+    });
+    if (!expired.empty()) store_.submit(std::move(expired));  // not waited for: an old token is ignored anyway
     auto it = transaction_tokens_.find(token_key);
-    if (it != transaction_tokens_.end()) {
-      if (it->second.first != fingerprint.dump()) throw errors::idempotent_parameter_mismatch();
-      co_return Json::object();  // already done: the same answer, nothing done twice
-    }
-  }
+    if (it == transaction_tokens_.end()) return false;
+    if (it->second.first != fingerprint_text) throw errors::idempotent_parameter_mismatch();
+    return true;
+  };
+  if (already_done()) co_return Json::object();
 
   std::vector<Action> actions;
   std::set<std::pair<TableState*, std::string>> items;
@@ -136,8 +149,11 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
   std::map<TableState*, storage::WriteBatch> batches;
   std::map<std::string, Capacity> capacity_by_table;
   std::vector<std::shared_ptr<storage::PendingCommit>> pending;
+  WrittenItems written;  // for ReturnItemCollectionMetrics
   {
     TableLocks locks(actions);
+    // A retry with the same token may have waited here for the first to finish.
+    if (already_done()) co_return Json::object();
     Json reasons = Json::array();
     bool cancelled = false;
     std::vector<ItemChange> changes;
@@ -193,6 +209,9 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
         capacity.table += 2;  // a check reads in the transaction: 2 units
         continue;
       }
+      if (wants_collection_metrics(in)) {
+        written.emplace_back(actions[i].schema, change.new_item ? *change.new_item : *change.old_item);
+      }
       Capacity used = stage_change(*actions[i].table, batches[actions[i].table.get()], change);
       // Transactional writes cost twice a standard write.
       used.table *= 2;
@@ -212,16 +231,38 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
         }
       }
     }
+    if (!token.empty()) {
+      // In the transaction's own batch: a retry after a crash is still recognised.
+      int64_t expires = clock_.now_ms() + kTokenLifetimeMs;
+      all.put(kSpace, token_record_key(token_key), Json{{"request", fingerprint_text}, {"expires_ms", expires}}.dump());
+      std::lock_guard lock(tokens_mutex_);
+      transaction_tokens_[token_key] = {fingerprint_text, expires};
+    }
     if (!all.empty()) pending.push_back(store_.submit(std::move(all)));
   }
   for (auto& commit : pending) co_await commit->wait();
-  if (!token.empty()) {
-    std::lock_guard lock(tokens_mutex_);
-    transaction_tokens_[token_key] = {fingerprint.dump(), clock_.now_ms() + kTokenLifetimeMs};
-  }
   Json out = Json::object();
   add_capacity_by_table(out, capacity_by_table, in);
+  add_collection_metrics_by_table(store_, out, written);
   co_return out;
+}
+
+void DynamoDbService::load_transaction_tokens() {
+  int64_t now = clock_.now_ms();
+  storage::WriteBatch expired;
+  std::lock_guard lock(tokens_mutex_);
+  store_.scan(kSpace, storage::keys::join({"txn"}), [&](std::string_view key, std::string_view value) {
+    auto parts = storage::keys::split(key);
+    auto record = Json::parse(value, nullptr, false);
+    int64_t expires = record.is_object() ? record.value("expires_ms", int64_t{0}) : 0;
+    if (!parts || parts->size() != 2 || expires < now) {
+      expired.remove(kSpace, key);
+    } else {
+      transaction_tokens_[(*parts)[1]] = {record.value("request", ""), expires};
+    }
+    return true;
+  });
+  if (!expired.empty()) store_.submit(std::move(expired));
 }
 
 awaitable<Json> DynamoDbService::transact_get_items(RequestContext& context, const Json& in) {

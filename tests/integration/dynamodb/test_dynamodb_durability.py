@@ -4,6 +4,7 @@ restart and a SIGKILL right after the last acknowledged write; deletes stay dele
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 
@@ -133,3 +134,22 @@ def test_memory_mode_keeps_no_tables(server_factory):
     ddb.put_item(TableName=name, Item={"pk": s("x")})
     server.restart()
     assert ddb_client(server.endpoint).list_tables()["TableNames"] == []
+
+
+def test_a_transaction_token_is_still_honoured_after_kill_9(server_factory):
+    server = server_factory()
+    ddb = ddb_client(server.endpoint)
+    name = create_table(ddb)
+    token = str(uuid.uuid4())
+    request = [{"Update": {"TableName": name, "Key": {"pk": s("ctr")}, "UpdateExpression": "ADD n :one",
+                           "ExpressionAttributeValues": {":one": n(1)}}}]
+    ddb.transact_write_items(TransactItems=request, ClientRequestToken=token)
+    server.restart(kill=True)
+    ddb = ddb_client(server.endpoint)
+    # The retry a client makes after losing its connection must not apply the transaction twice.
+    ddb.transact_write_items(TransactItems=request, ClientRequestToken=token)
+    assert ddb.get_item(TableName=name, Key={"pk": s("ctr")}, ConsistentRead=True)["Item"]["n"] == n(1)
+    changed = [{"Update": {**request[0]["Update"], "ExpressionAttributeValues": {":one": n(5)}}}]
+    with pytest.raises(Exception) as error:
+        ddb.transact_write_items(TransactItems=changed, ClientRequestToken=token)
+    assert "IdempotentParameterMismatch" in str(error.value)

@@ -639,3 +639,25 @@ def test_item_collection_metrics_are_answered_for_tables_with_local_indexes(ddb)
     # Without a local index there is no item collection to report.
     plain = create_table(ddb)
     assert "ItemCollectionMetrics" not in ddb.put_item(TableName=plain, Item={"pk": s("c")}, ReturnItemCollectionMetrics="SIZE")
+
+
+def test_batch_and_transaction_writes_answer_collection_metrics_per_table(ddb):
+    with_lsi = create_table(ddb, range_key=("sk", "S"),
+                            lsis=[{"name": "by-rank", "hash": ("pk", "S"), "range": ("rank", "N"), "projection": "ALL"}])
+    plain = create_table(ddb)
+    answer = ddb.batch_write_item(RequestItems={
+        with_lsi: [{"PutRequest": {"Item": {"pk": s("a"), "sk": s("1"), "rank": n(1)}}},
+                   {"PutRequest": {"Item": {"pk": s("b"), "sk": s("1"), "rank": n(2)}}}],
+        plain: [{"PutRequest": {"Item": {"pk": s("a")}}}]}, ReturnItemCollectionMetrics="SIZE")
+    metrics = answer["ItemCollectionMetrics"]
+    assert list(metrics) == [with_lsi], "only tables with local indexes have item collections"
+    assert sorted(m["ItemCollectionKey"]["pk"]["S"] for m in metrics[with_lsi]) == ["a", "b"]
+    assert all(m["SizeEstimateRangeGB"] == [0.0, 1.0] for m in metrics[with_lsi])
+    answer = ddb.transact_write_items(TransactItems=[
+        {"Delete": {"TableName": with_lsi, "Key": {"pk": s("a"), "sk": s("1")}}},
+        {"Put": {"TableName": with_lsi, "Item": {"pk": s("c"), "sk": s("1"), "rank": n(3)}}},
+        {"ConditionCheck": {"TableName": plain, "Key": {"pk": s("a")}, "ConditionExpression": "attribute_exists(pk)"}}],
+        ReturnItemCollectionMetrics="SIZE")
+    assert [m["ItemCollectionKey"] for m in answer["ItemCollectionMetrics"][with_lsi]] == [{"pk": s("a")}, {"pk": s("c")}]
+    assert "ItemCollectionMetrics" not in ddb.batch_write_item(
+        RequestItems={with_lsi: [{"PutRequest": {"Item": {"pk": s("d"), "sk": s("1")}}}]})
