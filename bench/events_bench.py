@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from disk_probe import fdatasync_latency  # noqa: E402
 from lambda_sqs_bench import client, start_nimbus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +119,7 @@ def cpu_seconds(pid: int) -> float:
 
 def fixed_rate() -> None:
     """FIXED_RUNS runs on fresh servers (this machine's timing varies from run to run)."""
+    print(f"disk probe (4 KiB append + fdatasync, same filesystem): {json.dumps(fdatasync_latency())}")
     p99s = []
     for run in range(FIXED_RUNS):
         data_dir = tempfile.mkdtemp(prefix="nimbus-events-bench-")

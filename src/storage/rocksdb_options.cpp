@@ -48,6 +48,14 @@ rocksdb::Options emulator_options() {
   options.target_file_size_base = 8 * kMiB;
   options.max_bytes_for_level_base = 32 * kMiB;
   options.compression = cheapest_compression();
+  // Keep a commit's fdatasync from waiting on other files' writeback: flush and compaction
+  // outputs are written back 1 MiB at a time as they grow (not all at once when an fsync forces
+  // the filesystem's journal), and WAL files are reused rather than created and deleted at every
+  // memtable switch (a delete on a disk mounted with `discard` trims during the journal commit).
+  // Measured (bench/events_bench.py, 10,000 events/s): delivery p99 over 10 ms in 3 of 8 runs
+  // without, in none of 9 with.
+  options.bytes_per_sync = 1 * kMiB;
+  options.recycle_log_file_num = 2;
 
   // Index and filter blocks stay with their open table (RocksDB's default), not in the small
   // block cache: cached there, a large table's index blocks were evicted by data blocks and read
