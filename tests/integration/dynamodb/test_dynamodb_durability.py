@@ -7,6 +7,7 @@ import threading
 import uuid
 
 import pytest
+from botocore.exceptions import ClientError
 
 from dynamodb_helpers import create_table, ddb_client, n, s, scan_all, table_arn
 
@@ -150,6 +151,6 @@ def test_a_transaction_token_is_still_honoured_after_kill_9(server_factory):
     ddb.transact_write_items(TransactItems=request, ClientRequestToken=token)
     assert ddb.get_item(TableName=name, Key={"pk": s("ctr")}, ConsistentRead=True)["Item"]["n"] == n(1)
     changed = [{"Update": {**request[0]["Update"], "ExpressionAttributeValues": {":one": n(5)}}}]
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ClientError) as error:
         ddb.transact_write_items(TransactItems=changed, ClientRequestToken=token)
-    assert "IdempotentParameterMismatch" in str(error.value)
+    assert error.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
