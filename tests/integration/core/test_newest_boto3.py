@@ -121,3 +121,35 @@ def test_newest_boto3_runs_and_reads_a_lambda_function(server_factory):
     run = subprocess.run([python, "-c", LAMBDA_SCRIPT, server.endpoint], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.startswith("ok")
+
+
+S3_WIRE_SCRIPT = r'''
+import sys
+import boto3
+from botocore.config import Config
+endpoint = sys.argv[1]
+s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="test",
+                  aws_secret_access_key="test", config=Config(s3={"addressing_style": "path"}))
+s3.create_bucket(Bucket="newest-wire")
+keys = [" ", "\t", " padded "]
+for key in keys:
+    s3.put_object(Bucket="newest-wire", Key=key, Body=b"x")
+acl = s3.get_bucket_acl(Bucket="newest-wire")
+assert acl["Grants"][0]["Grantee"]["Type"] == "CanonicalUser", acl
+deleted = s3.delete_objects(Bucket="newest-wire", Delete={"Objects": [{"Key": k} for k in keys]},
+                            BypassGovernanceRetention=True)
+assert sorted(d["Key"] for d in deleted["Deleted"]) == sorted(keys), deleted
+upload = s3.create_multipart_upload(Bucket="newest-wire", Key="big")["UploadId"]
+s3.delete_bucket(Bucket="newest-wire")
+print("ok", boto3.__version__)
+'''
+
+
+def test_newest_boto3_reads_s3_acls_whitespace_keys_and_booleans_as_the_old_one_does(server_factory):
+    python = newest_python()
+    if not python:
+        pytest.skip("no newer boto3 on PATH than Debian's")
+    server = server_factory()
+    run = subprocess.run([python, "-c", S3_WIRE_SCRIPT, server.endpoint], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.startswith("ok")

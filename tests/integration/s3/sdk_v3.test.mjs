@@ -13,7 +13,7 @@ import {
   ListObjectsV2Command, DeleteObjectsCommand, ListBucketsCommand, CopyObjectCommand,
   CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand,
   GetObjectAttributesCommand, NoSuchKey, NoSuchBucket, S3ServiceException,
-  PutBucketLifecycleConfigurationCommand, PutBucketPolicyCommand, DeleteObjectCommand,
+  PutBucketLifecycleConfigurationCommand, PutBucketPolicyCommand, DeleteObjectCommand, GetBucketAclCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startNimbus, uniqueName, expectError } from '../helpers/server.mjs';
@@ -269,4 +269,18 @@ test('bucket policies are enforced with --auth verify', async () => {
     rmSync(dir, { recursive: true, force: true });
     assert.equal(code, 0);
   }
+});
+
+test('GetBucketAcl parses the grantee type and DeleteObjects keeps keys that are only whitespace', async () => {
+  const Bucket = await newBucket();
+  const acl = await s3.send(new GetBucketAclCommand({ Bucket }));
+  assert.equal(acl.Grants[0].Grantee.Type, 'CanonicalUser');
+  assert.equal(acl.Grants[0].Grantee.ID, acl.Owner.ID);
+  const keys = [' ', '\t', ' padded '];
+  for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }));
+  const deleted = await s3.send(new DeleteObjectsCommand({
+    Bucket, Delete: { Objects: keys.map((Key) => ({ Key })) }, BypassGovernanceRetention: true,
+  }));
+  assert.deepEqual(deleted.Deleted.map((d) => d.Key).sort(), [...keys].sort());
+  assert.equal((await s3.send(new ListObjectsV2Command({ Bucket }))).KeyCount, 0);
 });
