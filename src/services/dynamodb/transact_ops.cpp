@@ -135,7 +135,12 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
     if (it->second.first != fingerprint_text) throw errors::idempotent_parameter_mismatch();
     return true;
   };
-  if (already_done()) co_return Json::object();
+  if (already_done()) {
+    // The first one's batch may still be on its way to disk: answer once it is durable.
+    auto barrier = store_.submit(storage::WriteBatch{});
+    co_await barrier->wait();
+    co_return Json::object();
+  }
 
   std::vector<Action> actions;
   std::set<std::pair<TableState*, std::string>> items;
@@ -150,97 +155,103 @@ awaitable<Json> DynamoDbService::transact_write_items(RequestContext& context, c
   std::map<std::string, Capacity> capacity_by_table;
   std::vector<std::shared_ptr<storage::PendingCommit>> pending;
   WrittenItems written;  // for ReturnItemCollectionMetrics
+  bool retried = false;
   {
     TableLocks locks(actions);
-    // A retry with the same token may have waited here for the first to finish.
-    if (already_done()) co_return Json::object();
-    Json reasons = Json::array();
-    bool cancelled = false;
-    std::vector<ItemChange> changes;
-    for (const auto& action : actions) {
-      auto old_item = read_item(action.store_key);
-      Json reason = {{"Code", "None"}};
-      static const Json kNoItem = Json::object();
-      const Json& request = *action.request;
-      ItemChange change{action.store_key, old_item, old_item};
-      if (action.expressions->condition && !expr::evaluate(*action.expressions->condition, old_item ? *old_item : kNoItem)) {
-        reason = {{"Code", "ConditionalCheckFailed"}, {"Message", "The conditional request failed"}};
-        if (old_item && request.value("ReturnValuesOnConditionCheckFailure", "NONE") == "ALL_OLD") reason["Item"] = *old_item;
-        cancelled = true;
-      } else if (action.kind == "Put") {
-        change.new_item = action.key_or_item;
-      } else if (action.kind == "Delete") {
-        change.new_item = std::nullopt;
-      } else if (action.kind == "Update") {
-        try {
-          Json updated = expr::apply_update(*action.update, old_item ? *old_item : action.key_or_item);
-          for (const KeyAttribute* key : {&action.schema->hash, action.schema->range ? &*action.schema->range : nullptr}) {
-            if (key && (!updated.contains(key->name) || updated[key->name] != action.key_or_item[key->name])) {
-              throw errors::invalid_parameter("Cannot update attribute " + key->name + ". This attribute is part of the key");
+    // A retry with the same token may have waited here for the first to finish: it answers once
+    // the first one's batch is durable (submitted before this empty one, so committed first).
+    retried = already_done();
+    if (retried) pending.push_back(store_.submit(storage::WriteBatch{}));
+    if (!retried) {
+      Json reasons = Json::array();
+      bool cancelled = false;
+      std::vector<ItemChange> changes;
+      for (const auto& action : actions) {
+        auto old_item = read_item(action.store_key);
+        Json reason = {{"Code", "None"}};
+        static const Json kNoItem = Json::object();
+        const Json& request = *action.request;
+        ItemChange change{action.store_key, old_item, old_item};
+        if (action.expressions->condition && !expr::evaluate(*action.expressions->condition, old_item ? *old_item : kNoItem)) {
+          reason = {{"Code", "ConditionalCheckFailed"}, {"Message", "The conditional request failed"}};
+          if (old_item && request.value("ReturnValuesOnConditionCheckFailure", "NONE") == "ALL_OLD") reason["Item"] = *old_item;
+          cancelled = true;
+        } else if (action.kind == "Put") {
+          change.new_item = action.key_or_item;
+        } else if (action.kind == "Delete") {
+          change.new_item = std::nullopt;
+        } else if (action.kind == "Update") {
+          try {
+            Json updated = expr::apply_update(*action.update, old_item ? *old_item : action.key_or_item);
+            for (const KeyAttribute* key : {&action.schema->hash, action.schema->range ? &*action.schema->range : nullptr}) {
+              if (key && (!updated.contains(key->name) || updated[key->name] != action.key_or_item[key->name])) {
+                throw errors::invalid_parameter("Cannot update attribute " + key->name + ". This attribute is part of the key");
+              }
             }
+            expr::validate_item(updated);
+            if (expr::item_size(updated) > kMaxItemBytes) {
+              throw errors::validation("Item size to update has exceeded the maximum allowed size");
+            }
+            for (const auto& index : action.schema->indexes) index_key_of_item(*action.schema, index, updated);
+            change.new_item = std::move(updated);
+          } catch (const expr::ExpressionError& error) {
+            reason = {{"Code", "ValidationError"}, {"Message", error.message}};
+            cancelled = true;
+          } catch (const AwsError& error) {
+            reason = {{"Code", "ValidationError"}, {"Message", error.message}};
+            cancelled = true;
           }
-          expr::validate_item(updated);
-          if (expr::item_size(updated) > kMaxItemBytes) {
-            throw errors::validation("Item size to update has exceeded the maximum allowed size");
+        }
+        reasons.push_back(reason);
+        changes.push_back(std::move(change));
+      }
+      if (cancelled) {
+        AwsError error(400, "TransactionCanceledException",
+                       "Transaction cancelled, please refer cancellation reasons for specific reasons " + reasons_text(reasons));
+        error.json_members.emplace_back("CancellationReasons", reasons.dump());
+        throw error;
+      }
+      for (size_t i = 0; i < actions.size(); ++i) {
+        const auto& change = changes[i];
+        Capacity& capacity = capacity_by_table[actions[i].schema->name];
+        if (actions[i].kind == "ConditionCheck" || (!change.old_item && !change.new_item)) {
+          capacity.table += 2;  // a check reads in the transaction: 2 units
+          continue;
+        }
+        if (wants_collection_metrics(in)) {
+          written.emplace_back(actions[i].schema, change.new_item ? *change.new_item : *change.old_item);
+        }
+        Capacity used = stage_change(*actions[i].table, batches[actions[i].table.get()], change);
+        // Transactional writes cost twice a standard write.
+        used.table *= 2;
+        for (auto& [name, units] : used.local_indexes) units *= 2;
+        for (auto& [name, units] : used.global_indexes) units *= 2;
+        capacity.add(used);
+      }
+      // One batch across tables: all or nothing, also across a crash.
+      storage::WriteBatch all;
+      for (auto& [table, batch] : batches) {
+        write_counters(*table, batch);
+        for (const auto& op : batch.ops()) {
+          if (op.value) {
+            all.put(op.space, op.key, *op.value);
+          } else {
+            all.remove(op.space, op.key);
           }
-          for (const auto& index : action.schema->indexes) index_key_of_item(*action.schema, index, updated);
-          change.new_item = std::move(updated);
-        } catch (const expr::ExpressionError& error) {
-          reason = {{"Code", "ValidationError"}, {"Message", error.message}};
-          cancelled = true;
-        } catch (const AwsError& error) {
-          reason = {{"Code", "ValidationError"}, {"Message", error.message}};
-          cancelled = true;
         }
       }
-      reasons.push_back(reason);
-      changes.push_back(std::move(change));
-    }
-    if (cancelled) {
-      AwsError error(400, "TransactionCanceledException",
-                     "Transaction cancelled, please refer cancellation reasons for specific reasons " + reasons_text(reasons));
-      error.json_members.emplace_back("CancellationReasons", reasons.dump());
-      throw error;
-    }
-    for (size_t i = 0; i < actions.size(); ++i) {
-      const auto& change = changes[i];
-      Capacity& capacity = capacity_by_table[actions[i].schema->name];
-      if (actions[i].kind == "ConditionCheck" || (!change.old_item && !change.new_item)) {
-        capacity.table += 2;  // a check reads in the transaction: 2 units
-        continue;
+      if (!token.empty()) {
+        // In the transaction's own batch: a retry after a crash is still recognised.
+        int64_t expires = clock_.now_ms() + kTokenLifetimeMs;
+        all.put(kSpace, token_record_key(token_key), Json{{"request", fingerprint_text}, {"expires_ms", expires}}.dump());
+        std::lock_guard lock(tokens_mutex_);
+        transaction_tokens_[token_key] = {fingerprint_text, expires};
       }
-      if (wants_collection_metrics(in)) {
-        written.emplace_back(actions[i].schema, change.new_item ? *change.new_item : *change.old_item);
-      }
-      Capacity used = stage_change(*actions[i].table, batches[actions[i].table.get()], change);
-      // Transactional writes cost twice a standard write.
-      used.table *= 2;
-      for (auto& [name, units] : used.local_indexes) units *= 2;
-      for (auto& [name, units] : used.global_indexes) units *= 2;
-      capacity.add(used);
+      if (!all.empty()) pending.push_back(store_.submit(std::move(all)));
     }
-    // One batch across tables: all or nothing, also across a crash.
-    storage::WriteBatch all;
-    for (auto& [table, batch] : batches) {
-      write_counters(*table, batch);
-      for (const auto& op : batch.ops()) {
-        if (op.value) {
-          all.put(op.space, op.key, *op.value);
-        } else {
-          all.remove(op.space, op.key);
-        }
-      }
-    }
-    if (!token.empty()) {
-      // In the transaction's own batch: a retry after a crash is still recognised.
-      int64_t expires = clock_.now_ms() + kTokenLifetimeMs;
-      all.put(kSpace, token_record_key(token_key), Json{{"request", fingerprint_text}, {"expires_ms", expires}}.dump());
-      std::lock_guard lock(tokens_mutex_);
-      transaction_tokens_[token_key] = {fingerprint_text, expires};
-    }
-    if (!all.empty()) pending.push_back(store_.submit(std::move(all)));
   }
   for (auto& commit : pending) co_await commit->wait();
+  if (retried) co_return Json::object();
   Json out = Json::object();
   add_capacity_by_table(out, capacity_by_table, in);
   add_collection_metrics_by_table(store_, out, written);

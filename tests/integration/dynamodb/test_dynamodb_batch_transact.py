@@ -228,6 +228,20 @@ def test_client_request_token_makes_a_transaction_idempotent(ddb, table):
     assert get(ddb, table, {"pk": s("ctr")})["n"] == n(2)
 
 
+def test_concurrent_retries_with_one_token_apply_the_transaction_once(nimbus, table):
+    from concurrent.futures import ThreadPoolExecutor
+    token = str(uuid.uuid4())
+    request = [{"Update": {"TableName": table, "Key": {"pk": s("ctr")}, "UpdateExpression": "ADD n :one",
+                           "ExpressionAttributeValues": {":one": n(1)}}}]
+
+    def attempt(_):
+        ddb_client(nimbus.endpoint).transact_write_items(TransactItems=request, ClientRequestToken=token)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(attempt, range(8)))
+    assert get(ddb_client(nimbus.endpoint), table, {"pk": s("ctr")})["n"] == n(1)
+
+
 def test_transact_write_validation_errors(ddb, table):
     code, message = error_of(ddb.transact_write_items, TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": s("same")}}},
