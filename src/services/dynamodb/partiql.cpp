@@ -1,6 +1,7 @@
 #include "services/dynamodb/partiql.h"
 
 #include <cctype>
+#include <charconv>
 
 #include "services/dynamodb/dynamodb_errors.h"
 #include "services/dynamodb/expr/expression_error.h"
@@ -162,6 +163,8 @@ class Parser {
     if (token.kind != Token::Kind::Word && token.kind != Token::Kind::Name) {
       malformed("expected a name near '" + token.text + "'");
     }
+    // A quoted name may be written empty (""); no table, index or attribute is called that.
+    if (token.text.empty()) malformed("empty identifier");
     return token.text;
   }
 
@@ -178,7 +181,11 @@ class Parser {
       } else if (accept_symbol("[")) {
         Token token = next();
         if (token.kind == Token::Kind::Number) {
-          out.push_back({true, "", static_cast<uint32_t>(std::stoul(token.text))});
+          uint32_t index = 0;
+          const char* end = token.text.data() + token.text.size();
+          auto [stop, error] = std::from_chars(token.text.data(), end, index);
+          if (error != std::errc() || stop != end) malformed("invalid list index '" + token.text + "'");
+          out.push_back({true, "", index});
         } else if (token.kind == Token::Kind::String) {
           out.push_back({false, token.text, 0});
         } else {

@@ -72,7 +72,10 @@ TEST(Partiql, ConditionsCoverMissingNullInBetweenAndFunctions) {
 
 TEST(Partiql, MalformedStatementsAreRefusedWithDynamoDBsPrefix) {
   for (const char* text : {"", "SELEKT * FROM t", "SELECT * FROM", "INSERT INTO t VALUE 'x'", "UPDATE t WHERE pk = 'a'",
-                           "SELECT * FROM t WHERE", "SELECT * FROM t WHERE a = 'unterminated"}) {
+                           "SELECT * FROM t WHERE", "SELECT * FROM t WHERE a = 'unterminated",
+                           "SELECT * FROM \"\" WHERE zk = 1", "SELECT * FROM t WHERE \"\" = 1",
+                           "UPDATE t SET l[44444444444444444444] = 1 WHERE pk = 'a'",
+                           "UPDATE t SET l[1.5] = 1 WHERE pk = 'a'"}) {
     std::string message = error_of(text);
     EXPECT_TRUE(message.starts_with("Statement wasn't well formed, can't be processed: ")) << text << ": " << message;
   }
