@@ -25,7 +25,9 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm: AWS service models (aws-sdk v2 apis/) and the JS SDK v3 clients used by the tests.
+# npm: AWS service models (aws-sdk v2 apis/), the JS SDK v3 clients used by the tests, and DuckDB
+# (libduckdb.so from @duckdb/node-bindings-linux-x64, duckdb.h of the same version from duckdb).
 if [ ! -d node_modules/aws-sdk ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # --ignore-scripts: the duckdb package is there for duckdb.h only; its install script would download.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi

@@ -26,7 +26,8 @@ import sys
 API_VERSIONS = {"sqs": "2012-11-05", "s3": "2006-03-01", "sts": "2011-06-15", "lambda": "2015-03-31",
                 "logs": "2014-03-28", "events": "2015-10-07", "scheduler": "2021-06-30",
                 "schemas": "2019-12-02", "dynamodb": "2012-08-10", "dynamodbstreams": "2012-08-10",
-                "apigateway": "2015-07-09", "apigatewayv2": "2018-11-29"}
+                "apigateway": "2015-07-09", "apigatewayv2": "2018-11-29",
+                "glue": "2017-03-31", "athena": "2017-05-18"}
 # aws-sdk v2 file names that differ from the service's name (botocore's folder).
 V2_FILE_NAMES = {"dynamodbstreams": "streams.dynamodb"}
 

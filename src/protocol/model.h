@@ -115,5 +115,7 @@ const ServiceModel& dynamodb_model();
 const ServiceModel& dynamodbstreams_model();
 const ServiceModel& apigateway_model();
 const ServiceModel& apigatewayv2_model();
+const ServiceModel& glue_model();
+const ServiceModel& athena_model();
 
 }  // namespace nimbus::model

@@ -5,9 +5,11 @@
 #include "services/apigateway/http_api_service.h"
 #include "services/apigateway/rest_api_service.h"
 #include "services/apigateway/upstream_guard.h"
+#include "services/athena/athena_service.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/streams_service.h"
 #include "services/events/events_service.h"
+#include "services/glue/glue_service.h"
 #include "services/lambda/function_url_service.h"
 #include "services/lambda/lambda_service.h"
 #include "services/logs/logs_service.h"
@@ -41,6 +43,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   services_.push_back(events::make_events_service({store, clock, *outbox_, call_service}));
   services_.push_back(scheduler::make_scheduler_service({store, clock, *outbox_}));
   services_.push_back(schemas::make_schemas_service({store, clock, call_service}));
+  services_.push_back(glue::make_glue_service({store, clock}));
   auto dynamodb = dynamodb::make_dynamodb_service({store, clock});
   auto dynamodb_streams = dynamodb::make_streams_service(*dynamodb);
   services_.push_back(std::move(dynamodb));
@@ -53,6 +56,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   services_.push_back(std::move(rest_apis));
   services_.push_back(std::move(http_apis));
   services_.push_back(std::move(invoke_urls));
+  services_.push_back(athena::make_athena_service({store, clock, files_dir / "athena", call_service}));
   admin_controls_.emplace("upstreams", apigateway::upstreams_control);
 }
 
@@ -88,7 +92,8 @@ std::vector<const model::ServiceModel*> known_models() {
   return {&model::sqs_model(), &model::s3_model(), &model::sts_model(), &model::logs_model(),
           &model::lambda_model(), &model::events_model(), &model::scheduler_model(),
           &model::schemas_model(), &model::dynamodb_model(), &model::dynamodbstreams_model(),
-          &model::apigateway_model(), &model::apigatewayv2_model()};
+          &model::apigateway_model(), &model::apigatewayv2_model(), &model::glue_model(),
+          &model::athena_model()};
 }
 
 }  // namespace nimbus

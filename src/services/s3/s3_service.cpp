@@ -2,8 +2,6 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include <unistd.h>
-
 #include "core/log.h"
 #include "core/text.h"
 #include "services/s3/access_control.h"
@@ -12,6 +10,7 @@
 #include "services/s3/object_operations.h"
 #include "services/s3/request_body.h"
 #include "services/s3/s3_errors.h"
+#include "services/s3/service_calls.h"
 
 namespace nimbus::s3 {
 namespace http = boost::beast::http;
@@ -45,19 +44,6 @@ std::string bucket_of(std::string_view path_target) {
   return decode_path(path.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
 }
 
-// A body range's bytes (an object read by another service).
-std::string read_range(const BodyRange& range) {
-  if (range.bytes) return range.bytes->substr(static_cast<size_t>(range.offset), static_cast<size_t>(range.length));
-  std::string out(static_cast<size_t>(range.length), '\0');
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::pread(range.file->fd(), out.data() + done, out.size() - done, static_cast<off_t>(range.offset + done));
-    if (n <= 0) throw AwsError::internal();
-    done += static_cast<size_t>(n);
-  }
-  return out;
-}
-
 // Three services in one: objects, configuration, and the glue between them.
 class S3Service final : public Service, private EventSink {
  public:
@@ -77,19 +63,11 @@ class S3Service final : public Service, private EventSink {
   const model::ServiceModel& model() const override { return model::s3_model(); }
   bool implements(std::string_view operation) const override { return handlers_.contains(operation); }
 
-  // Clients reach S3 through handle_http; other services read objects through this (Lambda's
-  // code from S3Bucket/S3Key): GetObject answers its output with the whole body as "Body".
+  // Clients reach S3 through handle_http; other services through this (service_calls.h).
   boost::asio::awaitable<Json> invoke(std::string_view operation, RequestContext& context, Json input) override {
-    if (operation != "GetObject") throw AwsError::internal();
-    std::string bucket = input.value("Bucket", "");
-    std::string key = input.value("Key", "");
-    HttpRequest head{http::verb::get, "/" + text::percent_encode(bucket, false) + "/" +
-                                          text::percent_encode(key, true), 11};
-    S3Call call{context, head, bucket, key, std::move(input), nullptr};
-    S3Result result = co_await handlers_.at("GetObject")(call);
-    Json output = std::move(result.output);
-    output["Body"] = result.body ? read_range(*result.body) : std::string();
-    co_return output;
+    if (!serves_service_call(operation)) throw AwsError::internal();
+    co_return co_await run_service_call(operation, context, std::move(input),
+                                        [this](std::string_view name) -> const Handler& { return handlers_.at(name); });
   }
 
   bool serves_raw_http() const override { return true; }

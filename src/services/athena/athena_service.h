@@ -1,0 +1,120 @@
+#pragma once
+// Amazon Athena (2017-05-18, json 1.1, model-driven) over in-process DuckDB. Queries read the
+// Glue Data Catalog (glue's own operations) and the objects of nimbus's S3 where S3 keeps them
+// (s3's GetObject with _InPlace, table_source.h); results go to the output location through S3's
+// PutObject, and GetQueryResults pages the copy Athena keeps (result_pages.h).
+//
+// Execution: StartQueryExecution stores the query QUEUED and answers; a coroutine on the I/O
+// executor gathers the catalog and object locations, and the engine work (planning, scanning,
+// writing results) runs on the engine pool, kConcurrentQueries at a time, never on an I/O thread.
+// Each query has a DuckDB database of its own with a memory limit, spilling under the data dir.
+// A query still QUEUED or RUNNING when nimbus stops ends FAILED at the next start.
+//
+// State: records in storage::RecordTable (space "athena"): work groups, query executions.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <atomic>
+#include <functional>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/clock.h"
+#include "delivery/outbox.h"
+#include "services/athena/table_source.h"
+#include "services/service.h"
+#include "storage/record_table.h"
+
+namespace nimbus::athena {
+
+template <typename T>
+using awaitable = boost::asio::awaitable<T>;
+
+class DuckDbSession;
+
+struct AthenaDeps {
+  storage::Store& store;
+  Clock& clock;
+  std::filesystem::path files_dir;
+  // Calls another service's operation as a client would (ServiceRegistry::call).
+  delivery::Outbox::Invoke call;
+};
+
+class AthenaService final : public Service {
+ public:
+  static constexpr int kConcurrentQueries = 4;
+
+  explicit AthenaService(AthenaDeps deps);
+  ~AthenaService() override;
+
+  std::string_view name() const override { return "athena"; }
+  const model::ServiceModel& model() const override;
+  awaitable<Json> invoke(std::string_view operation, RequestContext& context, Json input) override;
+  bool implements(std::string_view operation) const override;
+  void start(boost::asio::any_io_executor executor) override;
+  void stop() override;
+  awaitable<void> reset() override;
+  Json health() const override;
+
+ private:
+  using Handler = awaitable<Json> (AthenaService::*)(RequestContext&, const Json&);
+  static const std::unordered_map<std::string_view, Handler>& handlers();
+
+  // query_ops.cpp
+  awaitable<Json> start_query_execution(RequestContext& context, const Json& in);
+  awaitable<Json> get_query_execution(RequestContext& context, const Json& in);
+  awaitable<Json> batch_get_query_execution(RequestContext& context, const Json& in);
+  awaitable<Json> list_query_executions(RequestContext& context, const Json& in);
+  awaitable<Json> stop_query_execution(RequestContext& context, const Json& in);
+  awaitable<Json> get_query_results(RequestContext& context, const Json& in);
+  awaitable<Json> get_query_runtime_statistics(RequestContext& context, const Json& in);
+  // workgroup_ops.cpp
+  awaitable<Json> create_work_group(RequestContext& context, const Json& in);
+  awaitable<Json> get_work_group(RequestContext& context, const Json& in);
+  awaitable<Json> list_work_groups(RequestContext& context, const Json& in);
+  awaitable<Json> update_work_group(RequestContext& context, const Json& in);
+  awaitable<Json> delete_work_group(RequestContext& context, const Json& in);
+  // catalog_ops.cpp
+  awaitable<Json> list_data_catalogs(RequestContext& context, const Json& in);
+  awaitable<Json> get_data_catalog(RequestContext& context, const Json& in);
+  awaitable<Json> list_databases(RequestContext& context, const Json& in);
+  awaitable<Json> get_database(RequestContext& context, const Json& in);
+  awaitable<Json> list_table_metadata(RequestContext& context, const Json& in);
+  awaitable<Json> get_table_metadata(RequestContext& context, const Json& in);
+
+  // query_run.cpp: runs a stored QUEUED query to its end state.
+  awaitable<void> run_query(RequestContext context, std::string id);
+  // The objects of a Glue table (all partitions), where S3 keeps them.
+  awaitable<std::vector<PartitionData>> table_data(RequestContext& context, const Json& table);
+  awaitable<std::vector<DataFile>> list_location(RequestContext& context, const std::string& location);
+  // Stores the query's end (or RUNNING) state; a query already CANCELLED keeps its state.
+  awaitable<void> settle(const std::string& key, const std::function<void(Json& record)>& change);
+
+  // The work group's record (primary exists without one); InvalidRequestException if none.
+  Json work_group(const RequestContext& context, const std::string& name) const;
+  Json query_record(const RequestContext& context, const std::string& id) const;
+  std::filesystem::path results_dir(const RequestContext& context) const;
+
+  storage::Store& store_;
+  Clock& clock_;
+  std::filesystem::path files_dir_;
+  delivery::Outbox::Invoke call_;
+  storage::RecordTable work_groups_;  // key: <account>/<region>/<name>
+  storage::RecordTable queries_;      // key: <account>/<region>/<id>
+  boost::asio::any_io_executor executor_;
+  std::unique_ptr<boost::asio::thread_pool> engine_pool_;
+  bool started_ = false;
+  // Sessions of running queries, for StopQueryExecution.
+  std::mutex running_mutex_;
+  std::map<std::string, std::shared_ptr<DuckDbSession>> running_;
+  std::atomic<int64_t> queries_run_{0};
+};
+
+std::unique_ptr<AthenaService> make_athena_service(AthenaDeps deps);
+
+}  // namespace nimbus::athena

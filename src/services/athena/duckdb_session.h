@@ -1,0 +1,65 @@
+#pragma once
+// One query's DuckDB: an in-memory database of its own (so nothing one account defines is seen by
+// another, and a query's views die with it), with a memory limit, spilling to a folder of the
+// data dir, and a few threads. Used from one worker thread; interrupt() from any thread.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct _duckdb_database;
+struct _duckdb_connection;
+
+namespace nimbus::athena {
+
+// DuckDB refused or failed a statement; what() is DuckDB's message ("Parser Error: ...").
+class EngineError : public std::runtime_error {
+ public:
+  enum class Kind { Parser, Catalog, Binder, Conversion, Io, Interrupted, Other };
+  EngineError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+struct EngineLimits {
+  std::string memory_limit = "1GB";
+  int threads = 2;
+  std::filesystem::path spill_dir;
+};
+
+struct ColumnInfo {
+  std::string name;
+  std::string duckdb_type;  // DuckDB's name of the type ("BIGINT", "DECIMAL(18,2)", "VARCHAR[]")
+};
+
+class DuckDbSession {
+ public:
+  explicit DuckDbSession(const EngineLimits& limits);
+  ~DuckDbSession();
+  DuckDbSession(const DuckDbSession&) = delete;
+  DuckDbSession& operator=(const DuckDbSession&) = delete;
+
+  // Runs one or more statements; throws EngineError.
+  void execute(const std::string& sql);
+  // Binds the statement without running it: errors point into `query` itself.
+  void check(const std::string& query);
+  // The result's columns, without running it.
+  std::vector<ColumnInfo> describe(const std::string& query);
+  // Runs a statement and answers its rows as text (NULL as nullopt), for small answers.
+  std::vector<std::vector<std::optional<std::string>>> rows(const std::string& sql);
+  // The last statement's profiling metric (profiling is on), e.g. "TOTAL_BYTES_READ"; 0 if absent.
+  int64_t metric(const char* name);
+  // Makes the running statement fail with Kind::Interrupted (thread-safe).
+  void interrupt();
+
+ private:
+  _duckdb_database* database_ = nullptr;
+  _duckdb_connection* connection_ = nullptr;
+};
+
+}  // namespace nimbus::athena
