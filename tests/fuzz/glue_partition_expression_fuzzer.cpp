@@ -13,7 +13,8 @@ namespace {
 using nimbus::glue::expr::KeyColumn;
 
 const std::vector<KeyColumn>& keys() {
-  static const std::vector<KeyColumn> k = {{"year", "int"}, {"month", "string"}, {"dt", "date"}, {"n", "decimal(10,2)"}};
+  static const std::vector<KeyColumn> k = {
+      {"year", "int"}, {"month", "string"}, {"dt", "date"}, {"n", "decimal(10,2)"}};
   return k;
 }
 

@@ -90,9 +90,12 @@ awaitable<Json> AthenaService::list_work_groups(RequestContext& context, const J
   }
   if (!primary_stored) {
     auto primary = work_group(context, kPrimary);
-    groups.insert(groups.begin(), {{"Name", kPrimary}, {"State", "ENABLED"}, {"Description", ""},
-                                   {"CreationTime", primary["CreationTime"]},
-                                   {"EngineVersion", primary["Configuration"]["EngineVersion"]}});
+    Json summary = {{"Name", kPrimary},
+                    {"State", "ENABLED"},
+                    {"Description", ""},
+                    {"CreationTime", primary["CreationTime"]},
+                    {"EngineVersion", primary["Configuration"]["EngineVersion"]}};
+    groups.insert(groups.begin(), summary);
   }
   co_return Json{{"WorkGroups", groups}};
 }

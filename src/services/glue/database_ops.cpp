@@ -44,7 +44,8 @@ awaitable<Json> GlueService::get_databases(RequestContext& context, const Json& 
   size_t limit = page_size(in, kDatabasePage, kDatabasePage);
   std::string scope = scope_key(context.account_id, context.region);
   std::string start = scope;
-  if (auto token = in.find("NextToken"); token != in.end() && token->is_string() && !token->get_ref<const std::string&>().empty()) {
+  if (auto token = in.find("NextToken");
+      token != in.end() && token->is_string() && !token->get_ref<const std::string&>().empty()) {
     auto last = decode_token(token->get<std::string>());
     if (!last) throw errors::invalid_token();
     start = scope + *last;
@@ -76,7 +77,8 @@ awaitable<Json> GlueService::update_database(RequestContext& context, const Json
     const Json& old = *state_->databases.find(key);
     Json record = database_record(input, context.account_id, old.value("CreateTime", now()));
     record["Name"] = name;  // a database is not renamed
-    if (!input.contains("CreateTableDefaultPermissions") && old.contains("CreateTableDefaultPermissions")) {
+    if (!input.contains("CreateTableDefaultPermissions") &&
+        old.contains("CreateTableDefaultPermissions")) {
       record["CreateTableDefaultPermissions"] = old["CreateTableDefaultPermissions"];
     }
     storage::WriteBatch batch;

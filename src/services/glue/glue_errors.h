@@ -9,9 +9,15 @@
 
 namespace nimbus::glue::errors {
 
-inline AwsError invalid_input(std::string message) { return {400, "InvalidInputException", std::move(message)}; }
-inline AwsError not_found(std::string message) { return {400, "EntityNotFoundException", std::move(message)}; }
-inline AwsError already_exists(std::string message) { return {400, "AlreadyExistsException", std::move(message)}; }
+inline AwsError invalid_input(std::string message) {
+  return {400, "InvalidInputException", std::move(message)};
+}
+inline AwsError not_found(std::string message) {
+  return {400, "EntityNotFoundException", std::move(message)};
+}
+inline AwsError already_exists(std::string message) {
+  return {400, "AlreadyExistsException", std::move(message)};
+}
 inline AwsError concurrent_modification(std::string message) {
   return {400, "ConcurrentModificationException", std::move(message)};
 }
@@ -19,10 +25,13 @@ inline AwsError concurrent_modification(std::string message) {
 inline AwsError database_not_found(std::string_view name) {
   return not_found("Database " + std::string(name) + " not found.");
 }
-inline AwsError table_not_found(std::string_view name) { return not_found("Table " + std::string(name) + " not found."); }
+inline AwsError table_not_found(std::string_view name) {
+  return not_found("Table " + std::string(name) + " not found.");
+}
 inline AwsError partition_not_found() { return not_found("Cannot find partition."); }
 inline AwsError version_not_found(std::string_view table, std::string_view version) {
-  return not_found("Version " + std::string(version) + " of table " + std::string(table) + " not found.");
+  return not_found("Version " + std::string(version) + " of table " + std::string(table) +
+                   " not found.");
 }
 inline AwsError database_exists() { return already_exists("Database already exists."); }
 inline AwsError table_exists() { return already_exists("Table already exists."); }

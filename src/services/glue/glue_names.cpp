@@ -34,15 +34,18 @@ NamePattern::NamePattern(std::string_view pattern) {
   size_t start = 0;
   while (true) {
     size_t bar = pattern.find('|', start);
-    std::string_view part = pattern.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+    std::string_view part =
+        pattern.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
     std::string translated;
     for (size_t i = 0; i < part.size(); ++i) {
-      if (part[i] == '*' && (i == 0 || part[i - 1] != '.')) translated += ".*";
-      else translated.push_back(part[i]);
+      if (part[i] == '*' && (i == 0 || part[i - 1] != '.'))
+        translated += ".*";
+      else
+        translated.push_back(part[i]);
     }
     try {
-      alternatives_.push_back(
-          Compiled{std::regex(translated, std::regex::ECMAScript | std::regex::icase | std::regex::nosubs)});
+      alternatives_.push_back(Compiled{
+          std::regex(translated, std::regex::ECMAScript | std::regex::icase | std::regex::nosubs)});
     } catch (const std::regex_error&) {
       throw std::invalid_argument("invalid pattern");
     }
@@ -61,9 +64,12 @@ bool NamePattern::matches(std::string_view name) const {
   return false;
 }
 
-std::string scope_key(std::string_view account, std::string_view region) { return keys::join({account, region}); }
+std::string scope_key(std::string_view account, std::string_view region) {
+  return keys::join({account, region});
+}
 
-std::string database_key(std::string_view account, std::string_view region, std::string_view database) {
+std::string database_key(std::string_view account, std::string_view region,
+                         std::string_view database) {
   return keys::join({account, region, database});
 }
 
@@ -78,7 +84,9 @@ std::string partition_suffix(const std::vector<std::string>& values) {
   return out;
 }
 
-std::optional<std::vector<std::string>> values_of_suffix(std::string_view suffix) { return keys::split(suffix); }
+std::optional<std::vector<std::string>> values_of_suffix(std::string_view suffix) {
+  return keys::split(suffix);
+}
 
 std::string version_suffix(uint64_t version) { return keys::u64(version); }
 

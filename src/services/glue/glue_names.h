@@ -34,7 +34,8 @@ class NamePattern {
 // Scope, database, table keys: tuple keys (storage/key_codec.h), so a scope's databases, a
 // database's tables and a table's partitions are each one key range.
 std::string scope_key(std::string_view account, std::string_view region);
-std::string database_key(std::string_view account, std::string_view region, std::string_view database);
+std::string database_key(std::string_view account, std::string_view region,
+                         std::string_view database);
 std::string table_key(std::string_view account, std::string_view region, std::string_view database,
                       std::string_view table);
 // A table's partition: the table key + the values as a tuple (partition-value order).

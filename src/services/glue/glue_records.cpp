@@ -27,10 +27,12 @@ std::string name_member(const Json& in, const char* member) {
 }
 
 std::vector<std::string> string_list(const Json& value, const char* member) {
-  if (!value.is_array()) throw errors::invalid_input(std::string(member) + " must be a list of strings.");
+  if (!value.is_array())
+    throw errors::invalid_input(std::string(member) + " must be a list of strings.");
   std::vector<std::string> out;
   for (const auto& item : value) {
-    if (!item.is_string()) throw errors::invalid_input(std::string(member) + " must be a list of strings.");
+    if (!item.is_string())
+      throw errors::invalid_input(std::string(member) + " must be a list of strings.");
     out.push_back(item.get<std::string>());
   }
   return out;
@@ -44,26 +46,28 @@ size_t page_size(const Json& in, size_t fallback, size_t cap) {
 
 Json database_record(const Json& input, const std::string& account, double now) {
   Json out = {{"Name", normalize_name(input.value("Name", ""))}};
-  copy_members(out, input, {"Description", "LocationUri", "Parameters", "TargetDatabase", "FederatedDatabase"});
+  copy_members(out, input,
+               {"Description", "LocationUri", "Parameters", "TargetDatabase", "FederatedDatabase"});
   out["CreateTime"] = now;
   // Glue grants IAM_ALLOWED_PRINCIPALS ALL on new tables unless told otherwise.
   if (input.contains("CreateTableDefaultPermissions")) {
     out["CreateTableDefaultPermissions"] = input["CreateTableDefaultPermissions"];
   } else {
-    out["CreateTableDefaultPermissions"] = Json::array(
-        {{{"Principal", {{"DataLakePrincipalIdentifier", "IAM_ALLOWED_PRINCIPALS"}}}, {"Permissions", {"ALL"}}}});
+    out["CreateTableDefaultPermissions"] =
+        Json::array({{{"Principal", {{"DataLakePrincipalIdentifier", "IAM_ALLOWED_PRINCIPALS"}}},
+                      {"Permissions", {"ALL"}}}});
   }
   out["CatalogId"] = account;
   return out;
 }
 
-Json table_record(const Json& input, const std::string& database, const std::string& account, double created,
-                  double updated, uint64_t version) {
+Json table_record(const Json& input, const std::string& database, const std::string& account,
+                  double created, double updated, uint64_t version) {
   Json out = {{"Name", normalize_name(input.value("Name", ""))}, {"DatabaseName", database}};
   copy_members(out, input,
-               {"Description", "Owner", "LastAccessTime", "LastAnalyzedTime", "Retention", "StorageDescriptor",
-                "PartitionKeys", "ViewOriginalText", "ViewExpandedText", "TableType", "Parameters", "TargetTable",
-                "ViewDefinition"});
+               {"Description", "Owner", "LastAccessTime", "LastAnalyzedTime", "Retention",
+                "StorageDescriptor", "PartitionKeys", "ViewOriginalText", "ViewExpandedText",
+                "TableType", "Parameters", "TargetTable", "ViewDefinition"});
   if (!out.contains("PartitionKeys")) out["PartitionKeys"] = Json::array();
   out["CreateTime"] = created;
   out["UpdateTime"] = updated;
@@ -75,9 +79,12 @@ Json table_record(const Json& input, const std::string& database, const std::str
 
 Json partition_record(const Json& input, const std::string& database, const std::string& table,
                       const std::string& account, double created) {
-  Json out = {{"Values", input.value("Values", Json::array())}, {"DatabaseName", database}, {"TableName", table}};
+  Json out = {{"Values", input.value("Values", Json::array())},
+              {"DatabaseName", database},
+              {"TableName", table}};
   out["CreationTime"] = created;
-  copy_members(out, input, {"LastAccessTime", "StorageDescriptor", "Parameters", "LastAnalyzedTime"});
+  copy_members(out, input,
+               {"LastAccessTime", "StorageDescriptor", "Parameters", "LastAnalyzedTime"});
   out["CatalogId"] = account;
   return out;
 }
@@ -92,7 +99,8 @@ std::vector<expr::KeyColumn> key_columns(const Json& table) {
 }
 
 void check_value_count(const Json& table, const std::vector<std::string>& values) {
-  if (values.size() != table.value("PartitionKeys", Json::array()).size()) throw errors::partition_value_count();
+  if (values.size() != table.value("PartitionKeys", Json::array()).size())
+    throw errors::partition_value_count();
 }
 
 }  // namespace nimbus::glue

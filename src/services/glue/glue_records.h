@@ -24,8 +24,8 @@ size_t page_size(const Json& in, size_t fallback, size_t cap);
 
 Json database_record(const Json& input, const std::string& account, double now);
 // `created` is kept across updates; `version` is the table's VersionId.
-Json table_record(const Json& input, const std::string& database, const std::string& account, double created,
-                  double updated, uint64_t version);
+Json table_record(const Json& input, const std::string& database, const std::string& account,
+                  double created, double updated, uint64_t version);
 Json partition_record(const Json& input, const std::string& database, const std::string& table,
                       const std::string& account, double created);
 

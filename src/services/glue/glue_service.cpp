@@ -5,7 +5,9 @@
 
 namespace nimbus::glue {
 
-std::unique_ptr<GlueService> make_glue_service(GlueDeps deps) { return std::make_unique<GlueService>(deps); }
+std::unique_ptr<GlueService> make_glue_service(GlueDeps deps) {
+  return std::make_unique<GlueService>(deps);
+}
 
 const std::unordered_map<std::string_view, GlueService::Handler>& GlueService::handlers() {
   static const std::unordered_map<std::string_view, Handler> table = {
@@ -41,12 +43,16 @@ GlueService::GlueService(GlueDeps deps)
 
 const model::ServiceModel& GlueService::model() const { return model::glue_model(); }
 
-bool GlueService::implements(std::string_view operation) const { return handlers().count(operation) > 0; }
+bool GlueService::implements(std::string_view operation) const {
+  return handlers().count(operation) > 0;
+}
 
-awaitable<Json> GlueService::invoke(std::string_view operation, RequestContext& context, Json input) {
+awaitable<Json> GlueService::invoke(std::string_view operation, RequestContext& context,
+                                    Json input) {
   auto it = handlers().find(operation);
   if (it == handlers().end()) {
-    throw AwsError::unknown_operation("The requested operation " + std::string(operation) + " is not supported.");
+    throw AwsError::unknown_operation("The requested operation " + std::string(operation) +
+                                      " is not supported.");
   }
   if (!input.is_object()) input = Json::object();
   co_return co_await (this->*(it->second))(context, input);
@@ -76,7 +82,8 @@ Json GlueService::health() const {
 
 double GlueService::now() const { return static_cast<double>(clock_.now_ms()) / 1000.0; }
 
-std::string GlueService::database_or_throw(const RequestContext& context, const std::string& database) const {
+std::string GlueService::database_or_throw(const RequestContext& context,
+                                           const std::string& database) const {
   std::string key = database_key(context.account_id, context.region, database);
   if (!state_->databases.find(key)) throw errors::database_not_found(database);
   return key;

@@ -15,7 +15,8 @@ void RecordMap::remove(storage::WriteBatch& batch, const std::string& key) {
 
 size_t RecordMap::remove_prefix(storage::WriteBatch& batch, const std::string& prefix) {
   size_t removed = 0;
-  for (auto it = records.lower_bound(prefix); it != records.end() && it->first.starts_with(prefix);) {
+  for (auto it = records.lower_bound(prefix);
+       it != records.end() && it->first.starts_with(prefix);) {
     batch.remove(kSpace, store_key(it->first));
     it = records.erase(it);
     ++removed;

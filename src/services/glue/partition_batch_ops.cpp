@@ -9,7 +9,8 @@ namespace nimbus::glue {
 namespace {
 
 Json partition_error(const Json& values, const AwsError& error) {
-  return {{"PartitionValues", values}, {"ErrorDetail", {{"ErrorCode", error.code}, {"ErrorMessage", error.message}}}};
+  return {{"PartitionValues", values},
+          {"ErrorDetail", {{"ErrorCode", error.code}, {"ErrorMessage", error.message}}}};
 }
 
 // The Values of one PartitionValueList entry ({"Values": [...]}).
@@ -41,7 +42,9 @@ awaitable<Json> GlueService::batch_create_partition(RequestContext& context, con
         check_value_count(table_record, values);
         std::string partition = key + partition_suffix(values);
         if (state_->partitions.find(partition)) throw errors::partition_exists();
-        state_->partitions.put(batch, partition, partition_record(input, database, table, context.account_id, created));
+        state_->partitions.put(
+            batch, partition,
+            partition_record(input, database, table, context.account_id, created));
       } catch (const AwsError& error) {
         errors_out.push_back(partition_error(given, error));
       }
@@ -62,7 +65,8 @@ awaitable<Json> GlueService::batch_get_partition(RequestContext& context, const 
   std::string key = table_or_throw(context, database, table);
   Json partitions = Json::array();
   for (const auto& values : keys) {
-    if (const Json* partition = state_->partitions.find(key + partition_suffix(values))) partitions.push_back(*partition);
+    if (const Json* partition = state_->partitions.find(key + partition_suffix(values)))
+      partitions.push_back(*partition);
   }
   co_return Json{{"Partitions", std::move(partitions)}, {"UnprocessedKeys", Json::array()}};
 }

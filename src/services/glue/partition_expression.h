@@ -33,7 +33,8 @@ namespace nimbus::glue::expr {
 // A bad expression: what is wrong and where (byte offset). The service answers AWS's own text.
 struct ExpressionError : std::runtime_error {
   size_t position;
-  ExpressionError(const std::string& message, size_t at) : std::runtime_error(message), position(at) {}
+  ExpressionError(const std::string& message, size_t at)
+      : std::runtime_error(message), position(at) {}
 };
 
 // A partition key as the table declares it.
@@ -54,8 +55,8 @@ struct Operand {
 struct Node {
   Kind kind{};
   Cmp cmp{};
-  bool negated = false;              // NOT BETWEEN / NOT IN / NOT LIKE / IS NOT NULL
-  std::vector<Operand> operands;     // Compare: 2; Between: 3; In: 1 + list; Like: 2; IsNull: 1
+  bool negated = false;           // NOT BETWEEN / NOT IN / NOT LIKE / IS NOT NULL
+  std::vector<Operand> operands;  // Compare: 2; Between: 3; In: 1 + list; Like: 2; IsNull: 1
   std::vector<std::unique_ptr<Node>> children;  // Or / And / Not
 };
 

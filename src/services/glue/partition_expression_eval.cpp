@@ -28,17 +28,24 @@ std::optional<int> compare(const std::string& a, const std::string& b, bool nume
 
 bool holds(Cmp cmp, int c) {
   switch (cmp) {
-    case Cmp::Eq: return c == 0;
-    case Cmp::Ne: return c != 0;
-    case Cmp::Lt: return c < 0;
-    case Cmp::Gt: return c > 0;
-    case Cmp::Le: return c <= 0;
-    case Cmp::Ge: return c >= 0;
+    case Cmp::Eq:
+      return c == 0;
+    case Cmp::Ne:
+      return c != 0;
+    case Cmp::Lt:
+      return c < 0;
+    case Cmp::Gt:
+      return c > 0;
+    case Cmp::Le:
+      return c <= 0;
+    case Cmp::Ge:
+      return c >= 0;
   }
   return false;
 }
 
-bool evaluate(const Expression& expression, const Node& node, const std::vector<std::string>& values) {
+bool evaluate(const Expression& expression, const Node& node,
+              const std::vector<std::string>& values) {
   switch (node.kind) {
     case Kind::Or:
       for (const auto& child : node.children) {
@@ -101,7 +108,8 @@ bool like(std::string_view value, std::string_view pattern) {
   size_t v = 0, p = 0;
   size_t star = std::string_view::npos, resume = 0;
   while (v < value.size()) {
-    if (p < pattern.size() && (pattern[p] == '_' || (pattern[p] != '%' && pattern[p] == value[v]))) {
+    if (p < pattern.size() &&
+        (pattern[p] == '_' || (pattern[p] != '%' && pattern[p] == value[v]))) {
       ++v;
       ++p;
     } else if (p < pattern.size() && pattern[p] == '%') {

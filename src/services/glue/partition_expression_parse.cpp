@@ -32,7 +32,9 @@ std::string lower(std::string_view text) {
 }
 
 bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
 std::vector<Token> tokenize(std::string_view text) {
@@ -67,11 +69,13 @@ std::vector<Token> tokenize(std::string_view text) {
       out.push_back({c == '`' ? Tok::QuotedIdent : Tok::String, std::move(value), start});
       continue;
     }
-    bool signed_number = (c == '-' || c == '+') && i + 1 < text.size() && (digit(text[i + 1]) || text[i + 1] == '.');
+    bool signed_number =
+        (c == '-' || c == '+') && i + 1 < text.size() && (digit(text[i + 1]) || text[i + 1] == '.');
     if (digit(c) || signed_number || (c == '.' && i + 1 < text.size() && digit(text[i + 1]))) {
       ++i;
-      while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '.' ||
-                                 ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E')))) {
+      while (i < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '.' ||
+              ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E')))) {
         ++i;
       }
       std::string number(text.substr(start, i - start));
@@ -85,18 +89,22 @@ std::vector<Token> tokenize(std::string_view text) {
       continue;
     }
     if (c == '(' || c == ')' || c == ',') {
-      out.push_back({c == '(' ? Tok::LParen : c == ')' ? Tok::RParen : Tok::Comma, std::string(1, c), start});
+      out.push_back({c == '('   ? Tok::LParen
+                     : c == ')' ? Tok::RParen
+                                : Tok::Comma,
+                     std::string(1, c), start});
       ++i;
       continue;
     }
-    if (c == '=' ) {
+    if (c == '=') {
       out.push_back({Tok::Op, "=", start});
       ++i;
       continue;
     }
     if (c == '<' || c == '>' || c == '!') {
       std::string op(1, c);
-      if (i + 1 < text.size() && (text[i + 1] == '=' || (c == '<' && text[i + 1] == '>'))) op.push_back(text[i + 1]);
+      if (i + 1 < text.size() && (text[i + 1] == '=' || (c == '<' && text[i + 1] == '>')))
+        op.push_back(text[i + 1]);
       if (op == "!") throw ExpressionError("unexpected character '!'", start);
       out.push_back({Tok::Op, op, start});
       i += op.size();
@@ -110,7 +118,8 @@ std::vector<Token> tokenize(std::string_view text) {
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, Expression& expression) : tokens_(std::move(tokens)), expression_(expression) {}
+  Parser(std::vector<Token> tokens, Expression& expression)
+      : tokens_(std::move(tokens)), expression_(expression) {}
 
   std::unique_ptr<Node> parse_all() {
     auto node = parse_or(0);
@@ -128,7 +137,9 @@ class Parser {
     if (pos_ + 1 < tokens_.size()) ++pos_;
     return token;
   }
-  [[noreturn]] void fail(const std::string& message) const { throw ExpressionError(message, peek().at); }
+  [[noreturn]] void fail(const std::string& message) const {
+    throw ExpressionError(message, peek().at);
+  }
 
   bool is_keyword(const Token& token, std::string_view word) const {
     return token.type == Tok::Ident && upper(token.text) == word;
@@ -146,7 +157,8 @@ class Parser {
     next();
   }
 
-  std::unique_ptr<Node> combine(Kind kind, std::unique_ptr<Node> left, std::unique_ptr<Node> right) {
+  std::unique_ptr<Node> combine(Kind kind, std::unique_ptr<Node> left,
+                                std::unique_ptr<Node> right) {
     if (left->kind != kind) {
       auto parent = std::make_unique<Node>();
       parent->kind = kind;
@@ -194,8 +206,12 @@ class Parser {
     if (peek().type == Tok::Op) {
       std::string op = next().text;
       node->kind = Kind::Compare;
-      node->cmp = op == "=" ? Cmp::Eq : op == "<>" || op == "!=" ? Cmp::Ne : op == "<" ? Cmp::Lt
-                  : op == ">" ? Cmp::Gt : op == "<=" ? Cmp::Le : Cmp::Ge;
+      node->cmp = op == "="                  ? Cmp::Eq
+                  : op == "<>" || op == "!=" ? Cmp::Ne
+                  : op == "<"                ? Cmp::Lt
+                  : op == ">"                ? Cmp::Gt
+                  : op == "<="               ? Cmp::Le
+                                             : Cmp::Ge;
       node->operands.push_back(parse_operand());
       check_types(*node);
       return node;
@@ -225,7 +241,8 @@ class Parser {
       node->operands.push_back(parse_operand());
       return node;
     } else {
-      fail(peek().type == Tok::End ? "unexpected end of expression" : "unexpected '" + peek().text + "'");
+      fail(peek().type == Tok::End ? "unexpected end of expression"
+                                   : "unexpected '" + peek().text + "'");
     }
     check_types(*node);
     return node;
@@ -251,7 +268,8 @@ class Parser {
           next();
           return Operand{-1, next().text, false};
         }
-        static const char* const kReserved[] = {"AND", "OR", "NOT", "BETWEEN", "IN", "LIKE", "IS", "NULL"};
+        static const char* const kReserved[] = {"AND", "OR",   "NOT", "BETWEEN",
+                                                "IN",  "LIKE", "IS",  "NULL"};
         for (const char* reserved : kReserved) {
           if (word == reserved) fail("unexpected " + word);
         }
@@ -277,7 +295,8 @@ class Parser {
   void check_types(const Node& node) const {
     bool numeric = false;
     for (const auto& operand : node.operands) {
-      if (operand.column >= 0 && expression_.numeric[static_cast<size_t>(operand.column)]) numeric = true;
+      if (operand.column >= 0 && expression_.numeric[static_cast<size_t>(operand.column)])
+        numeric = true;
     }
     if (!numeric) return;
     for (const auto& operand : node.operands) {
@@ -299,8 +318,8 @@ bool is_numeric_type(std::string_view type) {
   auto paren = t.find('(');
   if (paren != std::string::npos) t.resize(paren);
   while (!t.empty() && t.back() == ' ') t.pop_back();
-  return t == "tinyint" || t == "smallint" || t == "int" || t == "integer" || t == "bigint" || t == "long" ||
-         t == "decimal" || t == "float" || t == "double";
+  return t == "tinyint" || t == "smallint" || t == "int" || t == "integer" || t == "bigint" ||
+         t == "long" || t == "decimal" || t == "float" || t == "double";
 }
 
 Expression parse(std::string_view text, const std::vector<KeyColumn>& keys) {

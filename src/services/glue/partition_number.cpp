@@ -11,7 +11,7 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 // A number as sign, significant digits and the power of ten of its first digit.
 struct Decimal {
   bool negative = false;
-  std::string digits;   // no leading or trailing zeros; empty = zero
+  std::string digits;      // no leading or trailing zeros; empty = zero
   long long exponent = 0;  // value = 0.digits * 10^exponent
 };
 
@@ -52,7 +52,8 @@ std::optional<Decimal> decode(std::string_view text) {
 }
 
 int compare_magnitude(const Decimal& a, const Decimal& b) {
-  if (a.digits.empty() || b.digits.empty()) return a.digits.empty() ? (b.digits.empty() ? 0 : -1) : 1;
+  if (a.digits.empty() || b.digits.empty())
+    return a.digits.empty() ? (b.digits.empty() ? 0 : -1) : 1;
   if (a.exponent != b.exponent) return a.exponent < b.exponent ? -1 : 1;
   int c = a.digits.compare(b.digits);
   return c < 0 ? -1 : c > 0 ? 1 : 0;

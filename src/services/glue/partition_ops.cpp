@@ -13,7 +13,8 @@ constexpr size_t kPartitionPage = 1000;
 
 const Json& partition_input(const Json& in) {
   auto it = in.find("PartitionInput");
-  if (it == in.end() || !it->is_object()) throw errors::invalid_input("PartitionInput is required.");
+  if (it == in.end() || !it->is_object())
+    throw errors::invalid_input("PartitionInput is required.");
   return *it;
 }
 
@@ -39,7 +40,8 @@ awaitable<Json> GlueService::create_partition(RequestContext& context, const Jso
     std::string partition = key + partition_suffix(values);
     if (state_->partitions.find(partition)) throw errors::partition_exists();
     storage::WriteBatch batch;
-    state_->partitions.put(batch, partition, partition_record(input, database, table, context.account_id, now()));
+    state_->partitions.put(batch, partition,
+                           partition_record(input, database, table, context.account_id, now()));
     pending = store_.submit(std::move(batch));
   }
   co_await pending->wait();
@@ -74,7 +76,8 @@ awaitable<Json> GlueService::update_partition(RequestContext& context, const Jso
     check_value_count(*state_->tables.find(key), new_values);
     std::string new_key = key + partition_suffix(new_values);
     if (new_key != old_key && state_->partitions.find(new_key)) throw errors::partition_exists();
-    Json record = partition_record(input, database, table, context.account_id, old->value("CreationTime", now()));
+    Json record = partition_record(input, database, table, context.account_id,
+                                   old->value("CreationTime", now()));
     record["Values"] = new_values;
     storage::WriteBatch batch;
     if (new_key != old_key) state_->partitions.remove(batch, old_key);
@@ -113,13 +116,15 @@ awaitable<Json> GlueService::get_partitions(RequestContext& context, const Json&
     int64_t number = it->value("SegmentNumber", int64_t{0});
     int64_t total = it->value("TotalSegments", int64_t{1});
     if (total < 1 || total > 10 || number < 0 || number >= total) {
-      throw errors::invalid_input("Invalid segment: SegmentNumber must be below TotalSegments (1 to 10).");
+      throw errors::invalid_input(
+          "Invalid segment: SegmentNumber must be below TotalSegments (1 to 10).");
     }
     segment = static_cast<uint64_t>(number);
     segments = static_cast<uint64_t>(total);
   }
   std::optional<std::string> last;
-  if (auto it = in.find("NextToken"); it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+  if (auto it = in.find("NextToken");
+      it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
     last = decode_token(it->get<std::string>());
     if (!last) throw errors::invalid_token();
   }
@@ -146,7 +151,8 @@ awaitable<Json> GlueService::get_partitions(RequestContext& context, const Json&
       break;
     }
     Json partition = it->second;
-    if (exclude_columns && partition.contains("StorageDescriptor") && partition["StorageDescriptor"].is_object()) {
+    if (exclude_columns && partition.contains("StorageDescriptor") &&
+        partition["StorageDescriptor"].is_object()) {
       partition["StorageDescriptor"].erase("Columns");
     }
     list.push_back(std::move(partition));

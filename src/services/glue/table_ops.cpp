@@ -41,7 +41,8 @@ awaitable<Json> GlueService::create_table(RequestContext& context, const Json& i
     if (state_->tables.find(key)) throw errors::table_exists();
     double created = now();
     storage::WriteBatch batch;
-    state_->tables.put(batch, key, table_record(input, database, context.account_id, created, created, 0));
+    state_->tables.put(batch, key,
+                       table_record(input, database, context.account_id, created, created, 0));
     pending = store_.submit(std::move(batch));
   }
   co_await pending->wait();
@@ -59,7 +60,8 @@ awaitable<Json> GlueService::get_tables(RequestContext& context, const Json& in)
   std::string database = name_member(in, "DatabaseName");
   size_t limit = page_size(in, kTablePage, kTablePage);
   std::optional<NamePattern> pattern;
-  if (auto it = in.find("Expression"); it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+  if (auto it = in.find("Expression");
+      it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
     try {
       pattern.emplace(it->get<std::string>());
     } catch (const std::invalid_argument&) {
@@ -67,7 +69,8 @@ awaitable<Json> GlueService::get_tables(RequestContext& context, const Json& in)
     }
   }
   std::optional<std::string> last;
-  if (auto it = in.find("NextToken"); it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+  if (auto it = in.find("NextToken");
+      it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
     last = decode_token(it->get<std::string>());
     if (!last) throw errors::invalid_token();
   }
@@ -103,13 +106,13 @@ awaitable<Json> GlueService::update_table(RequestContext& context, const Json& i
     std::lock_guard lock(state_->mutex);
     std::string key = table_or_throw(context, database, name);
     const Json& old = *state_->tables.find(key);
-    if (auto expected = in.find("VersionId"); expected != in.end() && expected->is_string() &&
-                                               *expected != old.value("VersionId", "0")) {
+    if (auto expected = in.find("VersionId");
+        expected != in.end() && expected->is_string() && *expected != old.value("VersionId", "0")) {
       throw errors::version_mismatch();
     }
     uint64_t version = version_of(old);
-    Json record = table_record(input, database, context.account_id, old.value("CreateTime", now()), now(),
-                               version + 1);
+    Json record = table_record(input, database, context.account_id, old.value("CreateTime", now()),
+                               now(), version + 1);
     storage::WriteBatch batch;
     if (!skip_archive) state_->versions.put(batch, key + version_suffix(version), old);
     state_->tables.put(batch, key, std::move(record));
@@ -136,7 +139,8 @@ awaitable<Json> GlueService::delete_table(RequestContext& context, const Json& i
 
 awaitable<Json> GlueService::batch_delete_table(RequestContext& context, const Json& in) {
   std::string database = name_member(in, "DatabaseName");
-  std::vector<std::string> names = string_list(in.value("TablesToDelete", Json::array()), "TablesToDelete");
+  std::vector<std::string> names =
+      string_list(in.value("TablesToDelete", Json::array()), "TablesToDelete");
   Json errors_out = Json::array();
   std::shared_ptr<storage::PendingCommit> pending;
   {

@@ -20,15 +20,19 @@ std::optional<uint64_t> parse_version(std::string_view text) {
   return value;
 }
 
-Json version_entry(const Json& table) { return {{"Table", table}, {"VersionId", table.value("VersionId", "0")}}; }
+Json version_entry(const Json& table) {
+  return {{"Table", table}, {"VersionId", table.value("VersionId", "0")}};
+}
 
 // Why one archived version cannot be deleted (nullopt: it can). Caller holds the lock.
-std::optional<AwsError> undeletable(const GlueState& state, const std::string& key, const Json& current,
-                                    const std::string& table, const std::string& version) {
+std::optional<AwsError> undeletable(const GlueState& state, const std::string& key,
+                                    const Json& current, const std::string& table,
+                                    const std::string& version) {
   auto number = parse_version(version);
   if (!number) return errors::invalid_version(version);
   if (version == current.value("VersionId", "0")) return errors::current_version_undeletable();
-  if (!state.versions.find(key + version_suffix(*number))) return errors::version_not_found(table, version);
+  if (!state.versions.find(key + version_suffix(*number)))
+    return errors::version_not_found(table, version);
   return std::nullopt;
 }
 
@@ -39,7 +43,8 @@ awaitable<Json> GlueService::get_table_versions(RequestContext& context, const J
   std::string table = name_member(in, "TableName");
   size_t limit = page_size(in, kVersionPage, kVersionPage);
   std::optional<uint64_t> below;  // the last version returned
-  if (auto it = in.find("NextToken"); it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+  if (auto it = in.find("NextToken");
+      it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
     auto decoded = decode_token(it->get<std::string>());
     below = decoded ? parse_version(*decoded) : std::nullopt;
     if (!below) throw errors::invalid_token();
@@ -49,7 +54,8 @@ awaitable<Json> GlueService::get_table_versions(RequestContext& context, const J
   // Newest first: the current version, then the archived ones downwards.
   std::vector<const Json*> all = {state_->tables.find(key)};
   const auto& versions = state_->versions.records;
-  for (auto it = versions.lower_bound(key); it != versions.end() && it->first.starts_with(key); ++it) {
+  for (auto it = versions.lower_bound(key); it != versions.end() && it->first.starts_with(key);
+       ++it) {
     if (it->first.size() == key.size() + 8) all.insert(all.begin() + 1, &it->second);
   }
   Json list = Json::array();
@@ -74,7 +80,8 @@ awaitable<Json> GlueService::get_table_version(RequestContext& context, const Js
   std::string key = table_or_throw(context, database, table);
   const Json& current = *state_->tables.find(key);
   std::string wanted = in.value("VersionId", "");
-  if (wanted.empty() || wanted == current.value("VersionId", "0")) co_return Json{{"TableVersion", version_entry(current)}};
+  if (wanted.empty() || wanted == current.value("VersionId", "0"))
+    co_return Json{{"TableVersion", version_entry(current)}};
   auto number = parse_version(wanted);
   if (!number) throw errors::invalid_version(wanted);
   const Json* archived = state_->versions.find(key + version_suffix(*number));
@@ -90,7 +97,8 @@ awaitable<Json> GlueService::delete_table_version(RequestContext& context, const
   {
     std::lock_guard lock(state_->mutex);
     std::string key = table_or_throw(context, database, table);
-    if (auto error = undeletable(*state_, key, *state_->tables.find(key), table, version)) throw *error;
+    if (auto error = undeletable(*state_, key, *state_->tables.find(key), table, version))
+      throw *error;
     storage::WriteBatch batch;
     state_->versions.remove(batch, key + version_suffix(*parse_version(version)));
     pending = store_.submit(std::move(batch));
@@ -102,7 +110,8 @@ awaitable<Json> GlueService::delete_table_version(RequestContext& context, const
 awaitable<Json> GlueService::batch_delete_table_version(RequestContext& context, const Json& in) {
   std::string database = name_member(in, "DatabaseName");
   std::string table = name_member(in, "TableName");
-  std::vector<std::string> versions = string_list(in.value("VersionIds", Json::array()), "VersionIds");
+  std::vector<std::string> versions =
+      string_list(in.value("VersionIds", Json::array()), "VersionIds");
   Json errors_out = Json::array();
   std::shared_ptr<storage::PendingCommit> pending;
   {
@@ -112,9 +121,10 @@ awaitable<Json> GlueService::batch_delete_table_version(RequestContext& context,
     storage::WriteBatch batch;
     for (const auto& version : versions) {
       if (auto error = undeletable(*state_, key, current, table, version)) {
-        errors_out.push_back({{"TableName", table},
-                              {"VersionId", version},
-                              {"ErrorDetail", {{"ErrorCode", error->code}, {"ErrorMessage", error->message}}}});
+        errors_out.push_back(
+            {{"TableName", table},
+             {"VersionId", version},
+             {"ErrorDetail", {{"ErrorCode", error->code}, {"ErrorMessage", error->message}}}});
         continue;
       }
       state_->versions.remove(batch, key + version_suffix(*parse_version(version)));

@@ -36,7 +36,8 @@ TEST(GlueKeys, PartitionsOrderByValuesWithinTheirTable) {
   EXPECT_LT(b, c);
   EXPECT_TRUE(a.starts_with(database_key("1", "r", "db")));
   EXPECT_FALSE(table_key("1", "r", "db2", "t").starts_with(database_key("1", "r", "db")));
-  EXPECT_EQ(values_of_suffix(partition_suffix({"x", "", "y"})), (std::vector<std::string>{"x", "", "y"}));
+  EXPECT_EQ(values_of_suffix(partition_suffix({"x", "", "y"})),
+            (std::vector<std::string>{"x", "", "y"}));
 }
 
 TEST(GlueTokens, RoundTrip) {

@@ -8,8 +8,8 @@
 namespace nimbus::glue::expr {
 namespace {
 
-const std::vector<KeyColumn> kKeys = {{"year", "int"}, {"month", "string"}, {"region", "varchar(10)"},
-                                      {"day", "date"}};
+const std::vector<KeyColumn> kKeys = {
+    {"year", "int"}, {"month", "string"}, {"region", "varchar(10)"}, {"day", "date"}};
 
 bool match(std::string_view text, std::vector<std::string> values) {
   return matches(parse(text, kKeys), values);
@@ -73,9 +73,10 @@ TEST(PartitionExpression, ANonNumericValueOfAnIntKeyDoesNotMatch) {
 }
 
 TEST(PartitionExpression, RefusesBadInput) {
-  for (const char* bad : {"year =", "year = 'abc'", "nope = 1", "year = 1 AND", "(year = 1", "year = 1)",
-                          "year BETWEEN 1", "month IN ()", "month IN ('a'", "year ! 1", "'unterminated",
-                          "year = 1 year = 2", "AND", "month LIKE", "1.2.3 = year", "month = --1", "year IS 1"}) {
+  for (const char* bad :
+       {"year =", "year = 'abc'", "nope = 1", "year = 1 AND", "(year = 1", "year = 1)",
+        "year BETWEEN 1", "month IN ()", "month IN ('a'", "year ! 1", "'unterminated",
+        "year = 1 year = 2", "AND", "month LIKE", "1.2.3 = year", "month = --1", "year IS 1"}) {
     EXPECT_THROW(parse(bad, kKeys), ExpressionError) << bad;
   }
 }
