@@ -8,7 +8,7 @@ set -euo pipefail
 seconds="${1:-30}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$root/build-fuzz"
-targets=(query json rest_xml lambda logs_filter events_transform event_pattern schedule dynamodb_expr partiql glue_partition_expression vtl openapi jwt json_schema)
+targets=(query json rest_xml lambda logs_filter events_transform event_pattern schedule dynamodb_expr partiql glue_partition_expression athena_sql vtl openapi jwt json_schema)
 CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNIMBUS_FUZZ=ON \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   >/dev/null

@@ -30,6 +30,18 @@ struct NamePattern::Compiled {
   std::regex regex;
 };
 
+namespace {
+
+// libstdc++'s backtracking matcher is exponential on patterns like (a*)*b; its Thompson-NFA
+// matcher (the __polynomial extension) is polynomial, and refuses back-references.
+constexpr auto kRegexFlags = std::regex::ECMAScript | std::regex::icase | std::regex::nosubs
+#ifdef __GLIBCXX__
+                             | std::regex_constants::__polynomial
+#endif
+    ;
+
+}  // namespace
+
 NamePattern::NamePattern(std::string_view pattern) {
   size_t start = 0;
   while (true) {
@@ -44,8 +56,7 @@ NamePattern::NamePattern(std::string_view pattern) {
         translated.push_back(part[i]);
     }
     try {
-      alternatives_.push_back(Compiled{
-          std::regex(translated, std::regex::ECMAScript | std::regex::icase | std::regex::nosubs)});
+      alternatives_.push_back(Compiled{std::regex(translated, kRegexFlags)});
     } catch (const std::regex_error&) {
       throw std::invalid_argument("invalid pattern");
     }

@@ -3,6 +3,7 @@
 // looked up lowercased; GetTables' name pattern; the order-preserving store keys of the state
 // (glue_state.h lists the layout) and the opaque NextTokens of listings.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -27,6 +27,11 @@ TEST(NamePattern, ReadsStarAndAlternativesLikeGlue) {
   EXPECT_THROW(NamePattern("sales(["), std::invalid_argument);
 }
 
+TEST(NamePattern, MatchesInPolynomialTime) {
+  // A pattern a backtracking matcher takes 2^40 steps on.
+  EXPECT_FALSE(NamePattern("(.+.+)+b").matches(std::string(40, 'a')));
+}
+
 TEST(GlueKeys, PartitionsOrderByValuesWithinTheirTable) {
   std::string table = table_key("1", "r", "db", "t");
   std::string a = table + partition_suffix({"2024", "01"});
