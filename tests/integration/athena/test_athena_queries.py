@@ -210,3 +210,19 @@ def test_finished_queries_and_their_results_survive_a_restart(server_factory, tm
     again = lake.athena.get_query_execution(QueryExecutionId=execution["QueryExecutionId"])["QueryExecution"]
     assert again["Status"]["State"] == "SUCCEEDED"
     assert lake.rows(execution["QueryExecutionId"]) == [["answer"], ["42"]]
+
+
+@pytest.mark.slow
+def test_aws_cli_runs_a_query_and_reads_its_results(lake, aws_cli):
+    started = aws_cli("athena", "start-query-execution", "--query-string", "SELECT 'cli' AS source",
+                      "--result-configuration", f"OutputLocation=s3://{lake.results}/cli/").json
+    qid = started["QueryExecutionId"]
+    for _ in range(200):
+        state = aws_cli("athena", "get-query-execution", "--query-execution-id", qid).json
+        if state["QueryExecution"]["Status"]["State"] not in ("QUEUED", "RUNNING"):
+            break
+    assert state["QueryExecution"]["Status"]["State"] == "SUCCEEDED"
+    results = aws_cli("athena", "get-query-results", "--query-execution-id", qid).json
+    assert results["ResultSet"]["Rows"][1]["Data"] == [{"VarCharValue": "cli"}]
+    failed = aws_cli("athena", "get-query-results", "--query-execution-id", "nope", check=False)
+    assert failed.returncode != 0 and "InvalidRequestException" in failed.stderr
