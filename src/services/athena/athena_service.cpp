@@ -1,7 +1,7 @@
 #include "services/athena/athena_service.h"
 
 #include "services/athena/athena_errors.h"
-#include "services/athena/duckdb_session.h"
+#include "sql/duckdb_session.h"
 
 namespace nimbus::athena {
 

@@ -21,6 +21,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <string_view>
 #include <unordered_map>
 
@@ -30,12 +32,16 @@
 #include "services/service.h"
 #include "storage/record_table.h"
 
+namespace nimbus::sql {
+class DuckDbSession;
+}
+
 namespace nimbus::athena {
 
 template <typename T>
 using awaitable = boost::asio::awaitable<T>;
 
-class DuckDbSession;
+using sql::DuckDbSession;
 
 struct AthenaDeps {
   storage::Store& store;
@@ -43,6 +49,15 @@ struct AthenaDeps {
   std::filesystem::path files_dir;
   // Calls another service's operation as a client would (ServiceRegistry::call).
   delivery::Outbox::Invoke call;
+};
+
+// What a DDL or utility statement answers (SHOW TABLES' names, DESCRIBE's lines; nothing for
+// CREATE): its columns (name, DuckDB type name for column_info) and rows, without a header row, and
+// the text Athena writes to the output location as <id>.txt.
+struct StatementOutcome {
+  std::vector<std::pair<std::string, std::string>> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  std::string text;
 };
 
 class AthenaService final : public Service {
@@ -87,8 +102,14 @@ class AthenaService final : public Service {
   awaitable<Json> list_table_metadata(RequestContext& context, const Json& in);
   awaitable<Json> get_table_metadata(RequestContext& context, const Json& in);
 
+  // catalog_statements.cpp: a DDL or utility statement (CREATE EXTERNAL TABLE, SHOW, DESCRIBE,
+  // MSCK REPAIR TABLE...) run against the Glue catalog through Glue's operations. Throws
+  // QueryFailure for a statement that fails.
+  awaitable<StatementOutcome> run_catalog_statement(RequestContext& context, const std::string& statement,
+                                                    const std::string& database);
   // query_run.cpp: runs a stored QUEUED query to its end state.
   awaitable<void> run_query(RequestContext context, std::string id);
+  awaitable<void> run_catalog_query(RequestContext& context, const Json& record, const std::string& database);
   // The objects of a Glue table (all partitions), where S3 keeps them.
   awaitable<std::vector<PartitionData>> table_data(RequestContext& context, const Json& table);
   awaitable<std::vector<DataFile>> list_location(RequestContext& context, const std::string& location);

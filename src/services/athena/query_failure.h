@@ -6,9 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "services/athena/duckdb_session.h"
+#include "sql/duckdb_session.h"
 
 namespace nimbus::athena {
+
+using sql::EngineError;
+using sql::EngineLimits;
 
 struct QueryFailure {
   int category = 2;

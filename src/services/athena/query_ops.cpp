@@ -6,7 +6,7 @@
 #include "core/ids.h"
 #include "services/athena/athena_errors.h"
 #include "services/athena/athena_service.h"
-#include "services/athena/duckdb_session.h"
+#include "sql/duckdb_session.h"
 #include "services/athena/result_pages.h"
 #include "services/athena/trino_dialect.h"
 

@@ -5,11 +5,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <set>
 
 #include "core/log.h"
 #include "services/athena/athena_service.h"
-#include "services/athena/duckdb_session.h"
+#include "sql/duckdb_session.h"
 #include "services/athena/query_failure.h"
 #include "services/athena/trino_dialect.h"
 
@@ -134,6 +135,12 @@ bool hidden(std::string_view relative) {
   return false;
 }
 
+QueryFailure output_failure(const AwsError& error, const std::string& bucket) {
+  return QueryFailure{1, 401, error.code == "NoSuchBucket"
+                                  ? "Unable to verify/create output bucket " + bucket
+                                  : "Unable to write query results to " + bucket + ": " + error.message};
+}
+
 }  // namespace
 
 awaitable<void> AthenaService::settle(const std::string& key, const std::function<void(Json& record)>& change) {
@@ -200,6 +207,87 @@ awaitable<std::vector<PartitionData>> AthenaService::table_data(RequestContext& 
   co_return partitions;
 }
 
+namespace {
+
+// The local copy of a statement's rows, in the CSV GetQueryResults pages (no header row).
+void write_rows(const std::filesystem::path& file, const std::vector<std::vector<std::optional<std::string>>>& rows) {
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) out << ',';
+      if (!row[i]) continue;
+      out << '"';
+      for (char c : *row[i]) out << (c == '"' ? "\"\"" : std::string(1, c));
+      out << '"';
+    }
+    out << '\n';
+  }
+  if (!out) throw std::runtime_error("results not written");
+}
+
+}  // namespace
+
+awaitable<void> AthenaService::run_catalog_query(RequestContext& context, const Json& record, const std::string& database) {
+  std::string id = record["QueryExecutionId"].get<std::string>();
+  std::string key = context.account_id + "/" + context.region + "/" + id;
+  int64_t submitted = record.value("_Submitted", int64_t{0});
+  std::function<void(Json&)> running = [&](Json& r) {
+    r["Status"]["State"] = "RUNNING";
+    r["Statistics"]["QueryQueueTimeInMillis"] = clock_.now_ms() - submitted;
+  };
+  co_await settle(key, running);
+  std::optional<QueryFailure> failure;
+  StatementOutcome outcome;
+  try {
+    outcome = co_await run_catalog_statement(context, record["Query"].get<std::string>(), database);
+  } catch (const QueryFailure& error) {
+    failure = error;
+  } catch (const AwsError& error) {
+    failure = QueryFailure{2, 1003, "FAILED: " + error.message};
+  }
+  auto result_file = results_dir(context) / (id + ".csv");
+  if (!failure) {
+    try {
+      write_rows(result_file, outcome.rows);
+    } catch (const std::exception& error) {
+      failure = QueryFailure{1, 200, std::string("GENERIC_INTERNAL_ERROR: ") + error.what()};
+    }
+  }
+  if (!failure) {
+    auto [bucket, object_key] = split_s3(record["ResultConfiguration"]["OutputLocation"].get<std::string>());
+    std::optional<AwsError> put_error;
+    try {
+      delivery::Target put{"s3", "PutObject", context.account_id, context.region,
+                           {{"Bucket", bucket}, {"Key", object_key}, {"ContentType", "text/plain"},
+                            {"Body", outcome.text}}};
+      co_await call_(put, context);
+    } catch (const AwsError& error) {
+      put_error = error;
+    }
+    if (put_error) failure = output_failure(*put_error, bucket);
+  }
+  double now = static_cast<double>(clock_.now_ms()) / 1000.0;
+  int64_t total_ms = clock_.now_ms() - submitted;
+  std::function<void(Json&)> ended = [&](Json& r) {
+    r["Status"]["CompletionDateTime"] = now;
+    r["Statistics"]["TotalExecutionTimeInMillis"] = total_ms;
+    if (failure) {
+      r["Status"]["State"] = "FAILED";
+      r["Status"]["StateChangeReason"] = failure->message;
+      r["Status"]["AthenaError"] = failure->athena_error();
+      return;
+    }
+    r["Status"]["State"] = "SUCCEEDED";
+    Json columns = Json::array();
+    for (const auto& [name, type] : outcome.columns) columns.push_back({name, type});
+    r["_Columns"] = columns;
+    r["_Rows"] = outcome.rows.size();
+    r["_ResultFile"] = result_file.string();
+  };
+  co_await settle(key, ended);
+}
+
 awaitable<void> AthenaService::run_query(RequestContext context, std::string id) {
   std::string key = context.account_id + "/" + context.region + "/" + id;
   auto stored = queries_.get(key);
@@ -217,6 +305,11 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
   } catch (const std::invalid_argument&) {
     failure = QueryFailure{2, 1000, "Query parameter count mismatch: the query's ? placeholders and "
                                     "ExecutionParameters differ in number"};
+  }
+
+  if (!failure && record.value("StatementType", "DML") != "DML") {
+    co_await run_catalog_query(context, record, database);
+    co_return;
   }
 
   auto scratch = files_dir_ / "scratch" / id;
@@ -307,11 +400,7 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
     } catch (const AwsError& error) {
       put_error = error;
     }
-    if (put_error) {
-      failure = QueryFailure{1, 401, put_error->code == "NoSuchBucket"
-                                         ? "Unable to verify/create output bucket " + bucket
-                                         : "Unable to write query results to " + bucket + ": " + put_error->message};
-    }
+    if (put_error) failure = output_failure(*put_error, bucket);
   }
 
   double now = static_cast<double>(clock_.now_ms()) / 1000.0;

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "services/athena/duckdb_session.h"
+#include "sql/duckdb_session.h"
 
 namespace nimbus::athena {
 namespace {
+
+using sql::DuckDbSession;
+using sql::EngineLimits;
 
 TEST(TrinoDialect, ParametersReplaceQuestionMarksOutsideStringsNamesAndComments) {
   EXPECT_EQ(to_duckdb_sql("SELECT ? , '?', \"?\" -- ?\n/* ? */ FROM t WHERE a = ?", {"'x'", "2"}),
@@ -48,22 +51,6 @@ TEST(TrinoDialect, EveryMacroIsCreatedAndAnswersAsTrinoWould) {
   EXPECT_EQ(rows[0][0], "86400.0");
   EXPECT_EQ(rows[0][1], "2");
   EXPECT_EQ(rows[0][2], "1");
-}
-
-TEST(DuckDbSession, ErrorsCarryTheirKind) {
-  DuckDbSession session(EngineLimits{"256MB", 1, {}});
-  try {
-    session.check("SELEC 1");
-    FAIL();
-  } catch (const EngineError& error) {
-    EXPECT_EQ(error.kind(), EngineError::Kind::Parser);
-  }
-  try {
-    session.check("SELECT * FROM missing");
-    FAIL();
-  } catch (const EngineError& error) {
-    EXPECT_EQ(error.kind(), EngineError::Kind::Catalog);
-  }
 }
 
 }  // namespace

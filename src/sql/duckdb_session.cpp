@@ -1,10 +1,10 @@
-#include "services/athena/duckdb_session.h"
+#include "sql/duckdb_session.h"
 
 #include <duckdb.h>
 
 #include <optional>
 
-namespace nimbus::athena {
+namespace nimbus::sql {
 
 namespace {
 

@@ -1,7 +1,8 @@
 #pragma once
-// One query's DuckDB: an in-memory database of its own (so nothing one account defines is seen by
+// The embedded SQL engine services share (Athena's queries, Glue's crawlers): DuckDB through its C
+// API. A session is an in-memory database of its own (so nothing one account defines is seen by
 // another, and a query's views die with it), with a memory limit, spilling to a folder of the
-// data dir, and a few threads. Used from one worker thread; interrupt() from any thread.
+// data dir, and a few threads. Used from one thread at a time; interrupt() from any thread.
 
 #include <atomic>
 #include <cstdint>
@@ -13,7 +14,7 @@
 struct _duckdb_database;
 struct _duckdb_connection;
 
-namespace nimbus::athena {
+namespace nimbus::sql {
 
 // DuckDB refused or failed a statement; what() is DuckDB's message ("Parser Error: ...").
 class EngineError : public std::runtime_error {
