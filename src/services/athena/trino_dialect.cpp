@@ -176,12 +176,10 @@ std::string first_keyword(std::string_view sql) {
 
 std::string statement_type(std::string_view sql) {
   auto keyword = first_keyword(sql);
-  if (keyword == "SELECT" || keyword == "WITH" || keyword == "VALUES" || keyword == "TABLE" ||
-      keyword == "INSERT" || keyword == "UPDATE" || keyword == "DELETE" || keyword == "MERGE") {
-    return "DML";
-  }
   if (keyword == "SHOW" || keyword == "DESCRIBE" || keyword == "DESC" || keyword == "EXPLAIN") return "UTILITY";
-  return "DDL";
+  if (keyword == "CREATE" || keyword == "DROP" || keyword == "ALTER" || keyword == "MSCK") return "DDL";
+  // Queries, and statements nothing recognises (the engine's parse then says what is wrong).
+  return "DML";
 }
 
 }  // namespace nimbus::athena
