@@ -2,6 +2,10 @@
 
 #include <duckdb.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <optional>
 
 namespace nimbus::sql {
@@ -26,6 +30,35 @@ struct Result {
   ~Result() { duckdb_destroy_result(&value); }
 };
 
+std::vector<int> thread_ids() {
+  std::vector<int> ids;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", error)) {
+    ids.push_back(std::atoi(entry.path().filename().c_str()));
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// Bytes a thread read through system calls (rchar); 0 for a thread that is gone.
+int64_t thread_read_bytes(const std::string& io_file) {
+  std::ifstream in(io_file);
+  std::string name;
+  int64_t value = 0;
+  while (in >> name >> value) {
+    if (name == "rchar:") return value;
+  }
+  return 0;
+}
+
+int64_t thread_read_bytes(int tid) { return thread_read_bytes("/proc/self/task/" + std::to_string(tid) + "/io"); }
+
+// Opens are serialized so the threads that appear during one are that database's own.
+std::mutex& open_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 std::string quoted_setting(const std::string& value) {
   std::string out = "'";
   for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
@@ -43,7 +76,14 @@ DuckDbSession::DuckDbSession(const EngineLimits& limits) {
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
   duckdb_set_config(config, "autoload_known_extensions", "false");
   char* error = nullptr;
-  auto state = duckdb_open_ext(nullptr, &database_, config, &error);
+  duckdb_state state;
+  {
+    std::lock_guard lock(open_mutex());
+    auto before = thread_ids();
+    state = duckdb_open_ext(nullptr, &database_, config, &error);
+    auto after = thread_ids();
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(worker_threads_));
+  }
   duckdb_destroy_config(&config);
   if (state != DuckDBSuccess) {
     std::string message = error ? error : "duckdb open";
@@ -55,7 +95,6 @@ DuckDbSession::DuckDbSession(const EngineLimits& limits) {
     throw EngineError(EngineError::Kind::Other, "duckdb connect");
   }
   if (!limits.spill_dir.empty()) execute("SET temp_directory = " + quoted_setting(limits.spill_dir.string()));
-  execute("PRAGMA enable_profiling = 'no_output'");
 }
 
 DuckDbSession::~DuckDbSession() {
@@ -111,20 +150,18 @@ std::vector<ColumnInfo> DuckDbSession::describe(const std::string& query) {
   return columns;
 }
 
-int64_t DuckDbSession::metric(const char* name) {
-  duckdb_profiling_info info = duckdb_get_profiling_info(connection_);
-  if (!info) return 0;
-  duckdb_value value = duckdb_profiling_info_get_value(info, name);
-  if (!value) return 0;
-  char* text = duckdb_get_varchar(value);
-  int64_t number = 0;
-  try {
-    number = static_cast<int64_t>(std::stod(text ? text : "0"));
-  } catch (const std::exception&) {
+void DuckDbSession::start_reading() {
+  worker_read_from_.clear();
+  for (int tid : worker_threads_) worker_read_from_.push_back(thread_read_bytes(tid));
+  caller_read_from_ = thread_read_bytes("/proc/thread-self/io");
+}
+
+int64_t DuckDbSession::bytes_read() const {
+  int64_t total = thread_read_bytes("/proc/thread-self/io") - caller_read_from_;
+  for (size_t i = 0; i < worker_threads_.size() && i < worker_read_from_.size(); ++i) {
+    total += std::max<int64_t>(0, thread_read_bytes(worker_threads_[i]) - worker_read_from_[i]);
   }
-  duckdb_free(text);
-  duckdb_destroy_value(&value);
-  return number;
+  return std::max<int64_t>(0, total);
 }
 
 void DuckDbSession::interrupt() { duckdb_interrupt(connection_); }

@@ -53,14 +53,20 @@ class DuckDbSession {
   std::vector<ColumnInfo> describe(const std::string& query);
   // Runs a statement and answers its rows as text (NULL as nullopt), for small answers.
   std::vector<std::vector<std::optional<std::string>>> rows(const std::string& sql);
-  // The last statement's profiling metric (profiling is on), e.g. "TOTAL_BYTES_READ"; 0 if absent.
-  int64_t metric(const char* name);
+  // Bytes the session read from files (read system calls of its worker threads and of the calling
+  // thread) since start_reading() was called on this thread: what a scan really read, after
+  // partition pruning, column projection and row-group skipping.
+  void start_reading();
+  int64_t bytes_read() const;
   // Makes the running statement fail with Kind::Interrupted (thread-safe).
   void interrupt();
 
  private:
   _duckdb_database* database_ = nullptr;
   _duckdb_connection* connection_ = nullptr;
+  std::vector<int> worker_threads_;  // the database's own threads (Linux thread ids)
+  std::vector<int64_t> worker_read_from_;
+  int64_t caller_read_from_ = 0;
 };
 
 }  // namespace nimbus::athena

@@ -1,6 +1,7 @@
 #include "services/athena/athena_service.h"
 
 #include "services/athena/athena_errors.h"
+#include "services/athena/session_pool.h"
 #include "sql/duckdb_session.h"
 
 namespace nimbus::athena {
@@ -63,6 +64,8 @@ void AthenaService::start(boost::asio::any_io_executor executor) {
   started_ = true;
   executor_ = executor;
   engine_pool_ = std::make_unique<boost::asio::thread_pool>(kConcurrentQueries);
+  // Per query: 1 GB before spilling to the data dir, 2 threads.
+  sessions_ = std::make_unique<SessionPool>(sql::EngineLimits{"1GB", 2, {}});
   work_groups_.load();
   queries_.load();
   std::error_code ignored;
@@ -91,10 +94,12 @@ void AthenaService::stop() {
     std::lock_guard lock(running_mutex_);
     for (auto& [id, session] : running_) session->interrupt();
   }
+  if (sessions_) sessions_->clear();
   if (engine_pool_) {
     engine_pool_->join();
     engine_pool_.reset();
   }
+  sessions_.reset();
 }
 
 awaitable<void> AthenaService::reset() {

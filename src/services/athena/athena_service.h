@@ -60,6 +60,8 @@ struct StatementOutcome {
   std::string text;
 };
 
+class SessionPool;
+
 class AthenaService final : public Service {
  public:
   static constexpr int kConcurrentQueries = 4;
@@ -129,6 +131,7 @@ class AthenaService final : public Service {
   storage::RecordTable queries_;      // key: <account>/<region>/<id>
   boost::asio::any_io_executor executor_;
   std::unique_ptr<boost::asio::thread_pool> engine_pool_;
+  std::unique_ptr<SessionPool> sessions_;
   bool started_ = false;
   // Sessions of running queries, for StopQueryExecution.
   std::mutex running_mutex_;

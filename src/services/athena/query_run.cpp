@@ -12,6 +12,7 @@
 #include "services/athena/athena_service.h"
 #include "sql/duckdb_session.h"
 #include "services/athena/query_failure.h"
+#include "services/athena/session_pool.h"
 #include "services/athena/trino_dialect.h"
 
 namespace nimbus::athena {
@@ -95,24 +96,18 @@ awaitable<Outcome> execute(std::shared_ptr<DuckDbSession> session, std::vector<T
   session->check(sql);
   for (auto& column : session->describe(sql)) outcome.columns.emplace_back(column.name, column.duckdb_type);
   std::filesystem::create_directories(result_file.parent_path());
+  session->start_reading();
   auto count = session->rows("COPY (" + sql + ") TO " + quote_literal(result_file.string()) +
                              " (FORMAT csv, HEADER true, FORCE_QUOTE *)");
   outcome.rows = std::stoll(count.at(0).at(0).value_or("0"));
-  outcome.bytes_scanned = session->metric("TOTAL_BYTES_READ");
+  outcome.bytes_scanned = session->bytes_read();
   outcome.engine_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   co_return outcome;
 }
 
-awaitable<std::shared_ptr<DuckDbSession>> open_session(EngineLimits limits) {
-  auto session = std::make_shared<DuckDbSession>(limits);
-  std::string macros = trino_function_macros();
-  // Temporary macros: found whichever database the query uses.
-  for (size_t at = macros.find("CREATE MACRO"); at != std::string::npos; at = macros.find("CREATE MACRO", at)) {
-    macros.replace(at, 12, "CREATE TEMP MACRO");
-    at += 17;
-  }
-  session->execute(macros);
-  co_return session;
+awaitable<std::shared_ptr<DuckDbSession>> open_session(SessionPool& sessions, boost::asio::thread_pool& pool,
+                                                       std::filesystem::path spill_dir) {
+  co_return sessions.take(pool, spill_dir);
 }
 
 // "s3://bucket/key/prefix" -> bucket, "key/prefix".
@@ -313,7 +308,7 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
   }
 
   auto scratch = files_dir_ / "scratch" / id;
-  EngineLimits limits{"1GB", 2, files_dir_ / "spill" / id};
+  auto spill_dir = files_dir_ / "spill" / id;
   std::shared_ptr<DuckDbSession> session;
   std::set<TableRef> tables;
   if (!failure) {
@@ -323,7 +318,8 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
     };
     co_await settle(key, running);
     try {
-      auto opening = asio::co_spawn(*engine_pool_, open_session(limits), asio::use_awaitable);
+      auto opening = asio::co_spawn(*engine_pool_, open_session(*sessions_, *engine_pool_, spill_dir),
+                                    asio::use_awaitable);
       session = co_await std::move(opening);
       {
         std::lock_guard lock(running_mutex_);
@@ -387,7 +383,7 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
   }
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);
-  std::filesystem::remove_all(limits.spill_dir, ignored);
+  std::filesystem::remove_all(spill_dir, ignored);
 
   if (!failure) {
     auto [bucket, object_key] = split_s3(record["ResultConfiguration"]["OutputLocation"].get<std::string>());

@@ -261,7 +261,7 @@ std::string create_table_view(const Json& table, const std::vector<PartitionData
   std::string source;
   bool text_columns = format == "text" || format == "csv";
   if (format == "parquet") {
-    source = "read_parquet(" + files + hive + ", union_by_name = true)";
+    source = "read_parquet(" + files + hive + ")";
   } else {
     std::string column_types = "{";
     for (size_t i = 0; i < columns.size(); ++i) {
