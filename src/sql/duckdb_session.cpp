@@ -1,6 +1,8 @@
 #include "sql/duckdb_session.h"
 
 #include <duckdb.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -65,7 +67,11 @@ std::string quoted_setting(const std::string& value) {
   return out + "'";
 }
 
+constexpr int kBackgroundNice = 19;
+
 }  // namespace
+
+void run_in_background() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice); }
 
 DuckDbSession::DuckDbSession(const EngineLimits& limits) {
   duckdb_config config = nullptr;
@@ -84,6 +90,8 @@ DuckDbSession::DuckDbSession(const EngineLimits& limits) {
     auto after = thread_ids();
     std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(worker_threads_));
   }
+  // The database's own threads run its queries' work: in the background like their callers.
+  for (int tid : worker_threads_) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), kBackgroundNice);
   duckdb_destroy_config(&config);
   if (state != DuckDBSuccess) {
     std::string message = error ? error : "duckdb open";

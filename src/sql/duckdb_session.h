@@ -2,7 +2,8 @@
 // The embedded SQL engine services share (Athena's queries, Glue's crawlers): DuckDB through its C
 // API. A session is an in-memory database of its own (so nothing one account defines is seen by
 // another, and a query's views die with it), with a memory limit, spilling to a folder of the
-// data dir, and a few threads. Used from one thread at a time; interrupt() from any thread.
+// data dir, and a few threads at the lowest CPU priority. Used from one thread at a time;
+// interrupt() from any thread.
 
 #include <atomic>
 #include <cstdint>
@@ -32,6 +33,10 @@ struct EngineLimits {
   int threads = 2;
   std::filesystem::path spill_dir;
 };
+
+// Lowers the calling thread's CPU priority to the lowest (nice 19): SQL work then takes only the
+// CPU that request handling leaves, so a long query does not slow other services' requests.
+void run_in_background();
 
 struct ColumnInfo {
   std::string name;

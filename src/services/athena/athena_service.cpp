@@ -118,7 +118,13 @@ Json AthenaService::health() const {
   return {{"state", "running"},
           {"work_groups", work_groups_.list("").size()},
           {"queries", queries_.list("").size()},
-          {"queries_run", queries_run_.load()}};
+          {"queries_run", queries_run_.load()},
+          {"queries_running", running_count()}};
+}
+
+size_t AthenaService::running_count() const {
+  std::lock_guard lock(running_mutex_);
+  return running_.size();
 }
 
 Json AthenaService::query_record(const RequestContext& context, const std::string& id) const {

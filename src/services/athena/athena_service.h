@@ -122,6 +122,8 @@ class AthenaService final : public Service {
   Json work_group(const RequestContext& context, const std::string& name) const;
   Json query_record(const RequestContext& context, const std::string& id) const;
   std::filesystem::path results_dir(const RequestContext& context) const;
+  // Queries holding a DuckDB session now.
+  size_t running_count() const;
 
   storage::Store& store_;
   Clock& clock_;
@@ -134,7 +136,7 @@ class AthenaService final : public Service {
   std::unique_ptr<SessionPool> sessions_;
   bool started_ = false;
   // Sessions of running queries, for StopQueryExecution.
-  std::mutex running_mutex_;
+  mutable std::mutex running_mutex_;
   std::map<std::string, std::shared_ptr<DuckDbSession>> running_;
   std::atomic<int64_t> queries_run_{0};
 };

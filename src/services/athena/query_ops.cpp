@@ -76,6 +76,17 @@ awaitable<Json> AthenaService::start_query_execution(RequestContext& context, co
     throw errors::invalid_request("outputLocation is not a valid S3 path. Provided " + location);
   }
 
+  // A retry carries the token of the first call (the SDKs fill it in): it answers the same query.
+  std::string token = in.value("ClientRequestToken", "");
+  if (!token.empty()) {
+    for (auto& [key, record] : queries_.list(scope(context))) {
+      if (record.value("_Token", "") != token) continue;
+      if (record.value("Query", "") != query) {
+        throw errors::invalid_request("Idempotent parameters do not match");
+      }
+      co_return Json{{"QueryExecutionId", record["QueryExecutionId"]}};
+    }
+  }
   std::string id = ids::uuid4();
   std::string type = statement_type(query);
   result_configuration["OutputLocation"] = output_location_for(location, id, type);
@@ -94,7 +105,8 @@ awaitable<Json> AthenaService::start_query_execution(RequestContext& context, co
                                  {"ResultReuseInformation", {{"ReusedPreviousResult", false}}}}},
                  {"WorkGroup", group_name},
                  {"EngineVersion", configuration.value("EngineVersion", Json::object())},
-                 {"_Submitted", clock_.now_ms()}};
+                 {"_Submitted", clock_.now_ms()},
+                 {"_Token", token}};
   if (in.contains("ExecutionParameters")) record["ExecutionParameters"] = in["ExecutionParameters"];
   if (type == "DML") record["SubstatementType"] = first_keyword(query);
   auto updated = queries_.update(scope(context) + id, [&](std::optional<Json>& stored) { stored = record; });

@@ -63,6 +63,7 @@ void collect_tables(const Json& node, const std::string& database, std::set<Tabl
 }
 
 awaitable<std::set<TableRef>> plan(std::shared_ptr<DuckDbSession> session, std::string sql, std::string database) {
+  ::nimbus::sql::run_in_background();
   auto rows = session->rows("SELECT json_serialize_sql(" + quote_literal(sql) + ")");
   Json tree = Json::parse(rows.at(0).at(0).value_or("{}"), nullptr, false);
   if (tree.is_discarded() || tree.value("error", false)) {
@@ -79,6 +80,7 @@ awaitable<std::set<TableRef>> plan(std::shared_ptr<DuckDbSession> session, std::
 
 awaitable<Outcome> execute(std::shared_ptr<DuckDbSession> session, std::vector<TableView> views, std::string sql,
                            std::string database, std::filesystem::path scratch, std::filesystem::path result_file) {
+  ::nimbus::sql::run_in_background();
   auto started = std::chrono::steady_clock::now();
   session->execute("ATTACH ':memory:' AS awsdatacatalog");
   std::set<std::string> schemas = {database};

@@ -8,6 +8,7 @@
 namespace nimbus::athena {
 
 std::shared_ptr<sql::DuckDbSession> SessionPool::open() const {
+  sql::run_in_background();
   auto session = std::make_shared<sql::DuckDbSession>(limits_);
   std::string macros = trino_function_macros();
   // Temporary macros: found whichever database the query uses.

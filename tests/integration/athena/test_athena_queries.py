@@ -5,6 +5,8 @@ failed queries with Athena's error categories."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -226,3 +228,32 @@ def test_aws_cli_runs_a_query_and_reads_its_results(lake, aws_cli):
     assert results["ResultSet"]["Rows"][1]["Data"] == [{"VarCharValue": "cli"}]
     failed = aws_cli("athena", "get-query-results", "--query-execution-id", "nope", check=False)
     assert failed.returncode != 0 and "InvalidRequestException" in failed.stderr
+
+
+def test_a_query_stopped_mid_way_ends_cancelled_and_frees_its_engine(lake, nimbus):
+    qid = lake.athena.start_query_execution(
+        QueryString="SELECT SUM(hash(i)) FROM range(100000000000) t(i)",
+        ResultConfiguration={"OutputLocation": f"s3://{lake.results}/out/"})["QueryExecutionId"]
+    deadline = time.time() + 10
+    while lake.athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Status"]["State"] != "RUNNING":
+        assert time.time() < deadline
+        time.sleep(0.01)
+    time.sleep(0.3)
+    lake.athena.stop_query_execution(QueryExecutionId=qid)
+    status = lake.athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Status"]
+    assert status["State"] == "CANCELLED"
+    while nimbus.health()["details"]["athena"]["queries_running"] != 0:
+        assert time.time() < deadline, nimbus.health()["details"]["athena"]
+        time.sleep(0.05)
+    assert lake.athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Status"]["State"] == "CANCELLED"
+    assert lake.run("SELECT 1")["Status"]["State"] == "SUCCEEDED"
+
+
+def test_a_retry_with_the_same_client_request_token_answers_the_same_query(lake):
+    args = {"QueryString": "SELECT 7", "ClientRequestToken": "token-" + lake.bucket.ljust(32, "x"),
+            "ResultConfiguration": {"OutputLocation": f"s3://{lake.results}/out/"}}
+    first = lake.athena.start_query_execution(**args)["QueryExecutionId"]
+    assert lake.athena.start_query_execution(**args)["QueryExecutionId"] == first
+    with pytest.raises(ClientError) as error:
+        lake.athena.start_query_execution(**{**args, "QueryString": "SELECT 8"})
+    assert error.value.response["Error"]["Code"] == "InvalidRequestException"
