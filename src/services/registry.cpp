@@ -43,7 +43,7 @@ ServiceRegistry::ServiceRegistry(storage::Store& store, Clock& clock, std::files
   services_.push_back(events::make_events_service({store, clock, *outbox_, call_service}));
   services_.push_back(scheduler::make_scheduler_service({store, clock, *outbox_}));
   services_.push_back(schemas::make_schemas_service({store, clock, call_service}));
-  services_.push_back(glue::make_glue_service({store, clock}));
+  services_.push_back(glue::make_glue_service({store, clock, call_service, endpoints, files_dir / "glue"}));
   auto dynamodb = dynamodb::make_dynamodb_service({store, clock});
   auto dynamodb_streams = dynamodb::make_streams_service(*dynamodb);
   services_.push_back(std::move(dynamodb));

@@ -1,6 +1,6 @@
 #include "sql/duckdb_session.h"
 
-#include <duckdb.h>
+#include "sql/duckdb_api.h"
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -29,7 +29,7 @@ EngineError::Kind kind_of(std::string_view message) {
 // Owns a duckdb_result, whatever the outcome.
 struct Result {
   duckdb_result value{};
-  ~Result() { duckdb_destroy_result(&value); }
+  ~Result() { duckdb_api().destroy_result(&value); }
 };
 
 std::vector<int> thread_ids() {
@@ -74,69 +74,74 @@ constexpr int kBackgroundNice = 19;
 void run_in_background() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice); }
 
 DuckDbSession::DuckDbSession(const EngineLimits& limits) {
+  try {
+    duckdb_api();
+  } catch (const std::runtime_error& error) {
+    throw EngineError(EngineError::Kind::Other, error.what());
+  }
   duckdb_config config = nullptr;
-  if (duckdb_create_config(&config) != DuckDBSuccess) throw EngineError(EngineError::Kind::Other, "duckdb config");
-  duckdb_set_config(config, "memory_limit", limits.memory_limit.c_str());
-  duckdb_set_config(config, "threads", std::to_string(limits.threads).c_str());
+  if (duckdb_api().create_config(&config) != DuckDBSuccess) throw EngineError(EngineError::Kind::Other, "duckdb config");
+  duckdb_api().set_config(config, "memory_limit", limits.memory_limit.c_str());
+  duckdb_api().set_config(config, "threads", std::to_string(limits.threads).c_str());
   // Nothing is fetched at run time: extensions are the ones built in.
-  duckdb_set_config(config, "autoinstall_known_extensions", "false");
-  duckdb_set_config(config, "autoload_known_extensions", "false");
+  duckdb_api().set_config(config, "autoinstall_known_extensions", "false");
+  duckdb_api().set_config(config, "autoload_known_extensions", "false");
   char* error = nullptr;
   duckdb_state state;
   {
     std::lock_guard lock(open_mutex());
     auto before = thread_ids();
-    state = duckdb_open_ext(nullptr, &database_, config, &error);
+    state = duckdb_api().open_ext(nullptr, &database_, config, &error);
     auto after = thread_ids();
     std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(worker_threads_));
   }
   // The database's own threads run its queries' work: in the background like their callers.
   for (int tid : worker_threads_) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), kBackgroundNice);
-  duckdb_destroy_config(&config);
+  duckdb_api().destroy_config(&config);
   if (state != DuckDBSuccess) {
     std::string message = error ? error : "duckdb open";
-    duckdb_free(error);
+    duckdb_api().free(error);
     throw EngineError(EngineError::Kind::Other, message);
   }
-  if (duckdb_connect(database_, &connection_) != DuckDBSuccess) {
-    duckdb_close(&database_);
+  if (duckdb_api().connect(database_, &connection_) != DuckDBSuccess) {
+    duckdb_api().close(&database_);
     throw EngineError(EngineError::Kind::Other, "duckdb connect");
   }
   if (!limits.spill_dir.empty()) execute("SET temp_directory = " + quoted_setting(limits.spill_dir.string()));
 }
 
 DuckDbSession::~DuckDbSession() {
-  duckdb_disconnect(&connection_);
-  duckdb_close(&database_);
+  duckdb_api().disconnect(&connection_);
+  duckdb_api().close(&database_);
 }
 
 void DuckDbSession::execute(const std::string& sql) {
   Result result;
-  if (duckdb_query(connection_, sql.c_str(), &result.value) != DuckDBSuccess) {
-    std::string message = duckdb_result_error(&result.value);
+  if (duckdb_api().query(connection_, sql.c_str(), &result.value) != DuckDBSuccess) {
+    std::string message = duckdb_api().result_error(&result.value);
     throw EngineError(kind_of(message), message);
   }
 }
 
 std::vector<std::vector<std::optional<std::string>>> DuckDbSession::rows(const std::string& sql) {
   Result result;
-  if (duckdb_query(connection_, sql.c_str(), &result.value) != DuckDBSuccess) {
-    std::string message = duckdb_result_error(&result.value);
+  if (duckdb_api().query(connection_, sql.c_str(), &result.value) != DuckDBSuccess) {
+    std::string message = duckdb_api().result_error(&result.value);
     throw EngineError(kind_of(message), message);
   }
   std::vector<std::vector<std::optional<std::string>>> out;
-  idx_t row_count = duckdb_row_count(&result.value);
-  idx_t column_count = duckdb_column_count(&result.value);
+  idx_t row_count = duckdb_api().row_count(&result.value);
+  idx_t column_count = duckdb_api().column_count(&result.value);
   for (idx_t row = 0; row < row_count; ++row) {
     auto& values = out.emplace_back();
     for (idx_t column = 0; column < column_count; ++column) {
-      if (duckdb_value_is_null(&result.value, column, row)) {
+      if (duckdb_api().value_is_null(&result.value, column, row)) {
         values.emplace_back();
         continue;
       }
-      char* text = duckdb_value_varchar(&result.value, column, row);
+      char* text = duckdb_api().value_varchar(&result.value, column, row);
       values.emplace_back(text ? text : "");
-      duckdb_free(text);
+      duckdb_api().free(text);
     }
   }
   return out;
@@ -144,9 +149,9 @@ std::vector<std::vector<std::optional<std::string>>> DuckDbSession::rows(const s
 
 void DuckDbSession::check(const std::string& query) {
   duckdb_prepared_statement prepared = nullptr;
-  auto state = duckdb_prepare(connection_, query.c_str(), &prepared);
-  std::string message = state == DuckDBSuccess ? "" : duckdb_prepare_error(prepared);
-  duckdb_destroy_prepare(&prepared);
+  auto state = duckdb_api().prepare(connection_, query.c_str(), &prepared);
+  std::string message = state == DuckDBSuccess ? "" : duckdb_api().prepare_error(prepared);
+  duckdb_api().destroy_prepare(&prepared);
   if (state != DuckDBSuccess) throw EngineError(kind_of(message), message);
 }
 
@@ -172,6 +177,6 @@ int64_t DuckDbSession::bytes_read() const {
   return std::max<int64_t>(0, total);
 }
 
-void DuckDbSession::interrupt() { duckdb_interrupt(connection_); }
+void DuckDbSession::interrupt() { duckdb_api().interrupt(connection_); }
 
 }  // namespace nimbus::athena

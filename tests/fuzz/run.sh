@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (protocol decoders, Lambda's parsers and code packages, Logs filter
-# patterns, EventBridge event patterns, DynamoDB expressions and PartiQL, Glue partition expressions, API Gateway mapping templates,
+# patterns, EventBridge event patterns, DynamoDB expressions and PartiQL, Glue partition expressions, Athena's SQL rewrite and
+# Hive DDL, API Gateway mapping templates,
 # OpenAPI imports, JWTs and
 # request body schemas) with clang + libFuzzer/ASan/UBSan into build-fuzz/ and runs each for SECONDS
 # (default 30), two at a time (one per core). Fails if any target finds a crash.
@@ -8,7 +9,7 @@ set -euo pipefail
 seconds="${1:-30}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$root/build-fuzz"
-targets=(query json rest_xml lambda logs_filter events_transform event_pattern schedule dynamodb_expr partiql glue_partition_expression athena_sql vtl openapi jwt json_schema)
+targets=(query json rest_xml lambda logs_filter events_transform event_pattern schedule dynamodb_expr partiql glue_partition_expression athena_sql athena_ddl vtl openapi jwt json_schema)
 CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNIMBUS_FUZZ=ON \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   >/dev/null

@@ -2,16 +2,22 @@
 // AWS Glue Data Catalog (2017-03-31, json 1.1, model-driven): databases, tables with their
 // archived versions, and partitions with GetPartitions' filter expressions
 // (partition_expression.h), per account and region (glue_state.h holds the state and its store
-// layout). No background workers.
+// layout). Jobs (job_state.h): a run's script is fetched through S3 and run as a local Python
+// process watched on the event loop (job_runner.cpp, job_process.h); its output goes to Logs.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <filesystem>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/local_endpoint.h"
+#include "delivery/outbox.h"
+#include "services/glue/crawler_state.h"
 #include "services/glue/glue_state.h"
+#include "services/glue/job_state.h"
 #include "services/service.h"
 #include "storage/store.h"
 
@@ -23,6 +29,12 @@ using awaitable = boost::asio::awaitable<T>;
 struct GlueDeps {
   storage::Store& store;
   Clock& clock;
+  // Jobs: S3's GetObject for scripts and Logs for their output, called as a client would
+  // (ServiceRegistry::call); nimbus's URL for the scripts' clients; where runs keep their files.
+  // Without `call` and `endpoints` (unit tests) job runs fail at once.
+  delivery::Outbox::Invoke call = {};
+  LocalEndpoints* endpoints = nullptr;
+  std::filesystem::path files_dir = {};
 };
 
 class GlueService final : public Service {
@@ -70,6 +82,46 @@ class GlueService final : public Service {
   awaitable<Json> batch_create_partition(RequestContext& context, const Json& in);
   awaitable<Json> batch_get_partition(RequestContext& context, const Json& in);
   awaitable<Json> batch_delete_partition(RequestContext& context, const Json& in);
+  // job_ops.cpp
+  awaitable<Json> create_job(RequestContext& context, const Json& in);
+  awaitable<Json> get_job(RequestContext& context, const Json& in);
+  awaitable<Json> get_jobs(RequestContext& context, const Json& in);
+  awaitable<Json> list_jobs(RequestContext& context, const Json& in);
+  awaitable<Json> update_job(RequestContext& context, const Json& in);
+  awaitable<Json> delete_job(RequestContext& context, const Json& in);
+  // job_run_ops.cpp
+  awaitable<Json> start_job_run(RequestContext& context, const Json& in);
+  awaitable<Json> get_job_run(RequestContext& context, const Json& in);
+  awaitable<Json> get_job_runs(RequestContext& context, const Json& in);
+  awaitable<Json> batch_stop_job_run(RequestContext& context, const Json& in);
+  awaitable<Json> get_job_bookmark(RequestContext& context, const Json& in);
+  awaitable<Json> reset_job_bookmark(RequestContext& context, const Json& in);
+  // job_runner.cpp: one run, from fetching its script to its end state and logs.
+  awaitable<void> run_job(std::string account, std::string region, std::string job, std::string run_id);
+
+  // crawler_ops.cpp
+  awaitable<Json> create_crawler(RequestContext& context, const Json& in);
+  awaitable<Json> get_crawler(RequestContext& context, const Json& in);
+  awaitable<Json> get_crawlers(RequestContext& context, const Json& in);
+  awaitable<Json> list_crawlers(RequestContext& context, const Json& in);
+  awaitable<Json> update_crawler(RequestContext& context, const Json& in);
+  awaitable<Json> delete_crawler(RequestContext& context, const Json& in);
+  awaitable<Json> start_crawler(RequestContext& context, const Json& in);
+  awaitable<Json> stop_crawler(RequestContext& context, const Json& in);
+  awaitable<Json> get_crawler_metrics(RequestContext& context, const Json& in);
+  // crawler_schedule.cpp
+  awaitable<Json> start_crawler_schedule(RequestContext& context, const Json& in);
+  awaitable<Json> stop_crawler_schedule(RequestContext& context, const Json& in);
+  awaitable<Json> update_crawler_schedule(RequestContext& context, const Json& in);
+  awaitable<void> crawler_schedule_worker();
+  // crawler_run.cpp: one crawl, from listing its targets to its end state; crawler_catalog.cpp
+  // writes what it found into the catalog.
+  awaitable<void> run_crawl(RequestContext context, std::string key, std::string crawl_id);
+  crawler::CrawlCounts write_crawl(const RequestContext& context, const Json& crawler,
+                                   const crawler::CrawlResult& result,
+                                   std::shared_ptr<storage::PendingCommit>& pending);
+  // Marks the crawler RUNNING with a new crawl and starts it; the caller holds crawlers_->mutex.
+  std::shared_ptr<storage::PendingCommit> begin_crawl(const RequestContext& context, const std::string& key);
 
   // Lookups; the caller holds state_->mutex. Each throws Glue's EntityNotFoundException.
   // Returns the database's key.
@@ -82,7 +134,16 @@ class GlueService final : public Service {
   storage::Store& store_;
   Clock& clock_;
   std::shared_ptr<GlueState> state_;
+  // Jobs (job_state.h) and what their runs need.
+  std::shared_ptr<JobState> jobs_ = std::make_shared<JobState>();
+  delivery::Outbox::Invoke call_;
+  LocalEndpoints* endpoints_ = nullptr;
+  std::filesystem::path job_files_;  // <files_dir>/jobs: the Python library and the runs' folders
+  boost::asio::any_io_executor executor_;
   bool started_ = false;
+  // Crawlers (crawler_state.h) and the folder their crawls link sample files in.
+  std::shared_ptr<CrawlerState> crawlers_ = std::make_shared<CrawlerState>();
+  std::filesystem::path crawl_files_;
 };
 
 std::unique_ptr<GlueService> make_glue_service(GlueDeps deps);
