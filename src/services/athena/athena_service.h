@@ -28,6 +28,7 @@
 
 #include "core/clock.h"
 #include "delivery/outbox.h"
+#include "services/athena/query_failure.h"
 #include "services/athena/table_source.h"
 #include "services/service.h"
 #include "storage/record_table.h"
@@ -103,6 +104,8 @@ class AthenaService final : public Service {
   awaitable<Json> get_database(RequestContext& context, const Json& in);
   awaitable<Json> list_table_metadata(RequestContext& context, const Json& in);
   awaitable<Json> get_table_metadata(RequestContext& context, const Json& in);
+  // Calls a Glue operation for the catalog views; Glue's errors become MetadataException.
+  awaitable<Json> catalog_call(RequestContext& context, const delivery::Target& target);
 
   // catalog_statements.cpp: a DDL or utility statement (CREATE EXTERNAL TABLE, SHOW, DESCRIBE,
   // MSCK REPAIR TABLE...) run against the Glue catalog through Glue's operations. Throws
@@ -115,6 +118,9 @@ class AthenaService final : public Service {
   // The objects of a Glue table (all partitions), where S3 keeps them.
   awaitable<std::vector<PartitionData>> table_data(RequestContext& context, const Json& table);
   awaitable<std::vector<DataFile>> list_location(RequestContext& context, const std::string& location);
+  // Puts a result (body: "Body" or "_BodyFile", and "ContentType") at the query's output location
+  // through S3's PutObject; the failure Athena reports when S3 refuses it.
+  awaitable<std::optional<QueryFailure>> put_result(RequestContext& context, const Json& record, Json body);
   // Stores the query's end (or RUNNING) state; a query already CANCELLED keeps its state.
   awaitable<void> settle(const std::string& key, const std::function<void(Json& record)>& change);
 

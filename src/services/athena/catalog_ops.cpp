@@ -52,6 +52,19 @@ Json table_metadata(const Json& glue) {
 
 }  // namespace
 
+awaitable<Json> AthenaService::catalog_call(RequestContext& context, const delivery::Target& target) {
+  std::optional<std::string> refused;
+  Json answer;
+  try {
+    answer = co_await call_(target, context);
+  } catch (const AwsError& error) {
+    refused = error.message;
+  }
+  // Glue's refusals (an unknown database or table) are Athena's MetadataException.
+  if (refused) throw AwsError(400, "MetadataException", *refused);
+  co_return answer;
+}
+
 awaitable<Json> AthenaService::list_data_catalogs(RequestContext&, const Json&) {
   co_return Json{{"DataCatalogsSummary", Json::array({{{"CatalogName", kCatalog}, {"Type", "GLUE"}}})}};
 }
@@ -80,13 +93,7 @@ awaitable<Json> AthenaService::get_database(RequestContext& context, const Json&
   check_catalog(in);
   delivery::Target target{"glue", "GetDatabase", context.account_id, context.region,
                           {{"Name", in.value("DatabaseName", "")}}};
-  Json found;
-  try {
-    found = co_await call_(target, context);
-  } catch (const AwsError& error) {
-    found = Json{{"_error", error.message}};
-  }
-  if (found.contains("_error")) throw AwsError(400, "MetadataException", found["_error"].get<std::string>());
+  Json found = co_await catalog_call(context, target);
   co_return Json{{"Database", database_of(found.value("Database", Json::object()))}};
 }
 
@@ -97,13 +104,7 @@ awaitable<Json> AthenaService::list_table_metadata(RequestContext& context, cons
     if (in.contains(member)) request[member] = in[member];
   }
   delivery::Target target{"glue", "GetTables", context.account_id, context.region, request};
-  Json page;
-  try {
-    page = co_await call_(target, context);
-  } catch (const AwsError& error) {
-    page = Json{{"_error", error.message}};
-  }
-  if (page.contains("_error")) throw AwsError(400, "MetadataException", page["_error"].get<std::string>());
+  Json page = co_await catalog_call(context, target);
   Json tables = Json::array();
   for (const auto& table : page.value("TableList", Json::array())) tables.push_back(table_metadata(table));
   Json out = {{"TableMetadataList", tables}};
@@ -115,13 +116,7 @@ awaitable<Json> AthenaService::get_table_metadata(RequestContext& context, const
   check_catalog(in);
   delivery::Target target{"glue", "GetTable", context.account_id, context.region,
                           {{"DatabaseName", in.value("DatabaseName", "")}, {"Name", in.value("TableName", "")}}};
-  Json found;
-  try {
-    found = co_await call_(target, context);
-  } catch (const AwsError& error) {
-    found = Json{{"_error", error.message}};
-  }
-  if (found.contains("_error")) throw AwsError(400, "MetadataException", found["_error"].get<std::string>());
+  Json found = co_await catalog_call(context, target);
   co_return Json{{"TableMetadata", table_metadata(found.value("Table", Json::object()))}};
 }
 

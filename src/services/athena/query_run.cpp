@@ -140,6 +140,22 @@ QueryFailure output_failure(const AwsError& error, const std::string& bucket) {
 
 }  // namespace
 
+awaitable<std::optional<QueryFailure>> AthenaService::put_result(RequestContext& context, const Json& record,
+                                                                  Json body) {
+  auto [bucket, key] = split_s3(record["ResultConfiguration"]["OutputLocation"].get<std::string>());
+  body["Bucket"] = bucket;
+  body["Key"] = key;
+  std::optional<AwsError> refused;
+  try {
+    delivery::Target put{"s3", "PutObject", context.account_id, context.region, std::move(body)};
+    co_await call_(put, context);
+  } catch (const AwsError& error) {
+    refused = error;
+  }
+  if (!refused) co_return std::nullopt;
+  co_return output_failure(*refused, bucket);
+}
+
 awaitable<void> AthenaService::settle(const std::string& key, const std::function<void(Json& record)>& change) {
   auto updated = queries_.update(key, [&](std::optional<Json>& record) {
     if (!record || (*record)["Status"].value("State", "") == "CANCELLED") return;
@@ -181,7 +197,8 @@ awaitable<std::vector<PartitionData>> AthenaService::table_data(RequestContext& 
   const Json sd = table.value("StorageDescriptor", Json::object());
   if (table.value("PartitionKeys", Json::array()).empty()) {
     PartitionData all;
-    if (sd.contains("Location")) all.files = co_await list_location(context, sd["Location"].get<std::string>());
+    std::string location = sd.value("Location", "");
+    if (!location.empty()) all.files = co_await list_location(context, location);
     partitions.push_back(std::move(all));
     co_return partitions;
   }
@@ -195,7 +212,8 @@ awaitable<std::vector<PartitionData>> AthenaService::table_data(RequestContext& 
       PartitionData data;
       for (const auto& value : partition.value("Values", Json::array())) data.values.push_back(value.get<std::string>());
       const Json psd = partition.value("StorageDescriptor", Json::object());
-      if (psd.contains("Location")) data.files = co_await list_location(context, psd["Location"].get<std::string>());
+      std::string location = psd.value("Location", "");
+      if (!location.empty()) data.files = co_await list_location(context, location);
       partitions.push_back(std::move(data));
     }
     token.reset();
@@ -237,7 +255,8 @@ awaitable<void> AthenaService::run_catalog_query(RequestContext& context, const 
   std::optional<QueryFailure> failure;
   StatementOutcome outcome;
   try {
-    outcome = co_await run_catalog_statement(context, record["Query"].get<std::string>(), database);
+    std::string statement = record["Query"].get<std::string>();
+    outcome = co_await run_catalog_statement(context, statement, database);
   } catch (const QueryFailure& error) {
     failure = error;
   } catch (const AwsError& error) {
@@ -252,17 +271,8 @@ awaitable<void> AthenaService::run_catalog_query(RequestContext& context, const 
     }
   }
   if (!failure) {
-    auto [bucket, object_key] = split_s3(record["ResultConfiguration"]["OutputLocation"].get<std::string>());
-    std::optional<AwsError> put_error;
-    try {
-      delivery::Target put{"s3", "PutObject", context.account_id, context.region,
-                           {{"Bucket", bucket}, {"Key", object_key}, {"ContentType", "text/plain"},
-                            {"Body", outcome.text}}};
-      co_await call_(put, context);
-    } catch (const AwsError& error) {
-      put_error = error;
-    }
-    if (put_error) failure = output_failure(*put_error, bucket);
+    auto putting = put_result(context, record, Json{{"ContentType", "text/plain"}, {"Body", outcome.text}});
+    failure = co_await std::move(putting);
   }
   double now = static_cast<double>(clock_.now_ms()) / 1000.0;
   int64_t total_ms = clock_.now_ms() - submitted;
@@ -388,17 +398,8 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
   std::filesystem::remove_all(spill_dir, ignored);
 
   if (!failure) {
-    auto [bucket, object_key] = split_s3(record["ResultConfiguration"]["OutputLocation"].get<std::string>());
-    std::optional<AwsError> put_error;
-    try {
-      delivery::Target put{"s3", "PutObject", context.account_id, context.region,
-                           {{"Bucket", bucket}, {"Key", object_key}, {"ContentType", "text/csv"},
-                            {"_BodyFile", result_file.string()}}};
-      co_await call_(put, context);
-    } catch (const AwsError& error) {
-      put_error = error;
-    }
-    if (put_error) failure = output_failure(*put_error, bucket);
+    auto putting = put_result(context, record, Json{{"ContentType", "text/csv"}, {"_BodyFile", result_file.string()}});
+    failure = co_await std::move(putting);
   }
 
   double now = static_cast<double>(clock_.now_ms()) / 1000.0;
