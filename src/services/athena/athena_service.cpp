@@ -127,6 +127,11 @@ size_t AthenaService::running_count() const {
   return running_.size();
 }
 
+bool AthenaService::is_settling(const std::string& key) const {
+  std::lock_guard lock(running_mutex_);
+  return settling_.contains(key);
+}
+
 Json AthenaService::query_record(const RequestContext& context, const std::string& id) const {
   auto record = queries_.get(context.account_id + "/" + context.region + "/" + id);
   if (!record) throw errors::query_not_found(id);

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <vector>
 #include <string_view>
 #include <unordered_map>
@@ -121,7 +122,10 @@ class AthenaService final : public Service {
   // Puts a result (body: "Body" or "_BodyFile", and "ContentType") at the query's output location
   // through S3's PutObject; the failure Athena reports when S3 refuses it.
   awaitable<std::optional<QueryFailure>> put_result(RequestContext& context, const Json& record, Json body);
-  // Stores the query's end (or RUNNING) state; a query already CANCELLED keeps its state.
+  // A QUEUED query is RUNNING (in memory at once, stored without waiting).
+  void mark_running(const std::string& key, int64_t submitted);
+  // Stores the query's end state and waits until it is durable; a query already CANCELLED keeps
+  // its state.
   awaitable<void> settle(const std::string& key, const std::function<void(Json& record)>& change);
 
   // The work group's record (primary exists without one); InvalidRequestException if none.
@@ -130,6 +134,7 @@ class AthenaService final : public Service {
   std::filesystem::path results_dir(const RequestContext& context) const;
   // Queries holding a DuckDB session now.
   size_t running_count() const;
+  bool is_settling(const std::string& key) const;
 
   storage::Store& store_;
   Clock& clock_;
@@ -144,6 +149,7 @@ class AthenaService final : public Service {
   // Sessions of running queries, for StopQueryExecution.
   mutable std::mutex running_mutex_;
   std::map<std::string, std::shared_ptr<DuckDbSession>> running_;
+  std::set<std::string> settling_;  // queries whose end state is being stored
   std::atomic<int64_t> queries_run_{0};
 };
 

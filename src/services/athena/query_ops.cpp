@@ -118,11 +118,9 @@ awaitable<Json> AthenaService::start_query_execution(RequestContext& context, co
 
 awaitable<Json> AthenaService::get_query_execution(RequestContext& context, const Json& in) {
   Json record = query_record(context, in.value("QueryExecutionId", ""));
-  // An end state is in memory a moment before its batch is durable: one just reached waits for
+  // An end state is in memory a moment before its batch is durable: one being stored waits for
   // everything submitted so far, so what a client saw survives kill -9.
-  const Json& status = record["Status"];
-  if (status.contains("CompletionDateTime") &&
-      static_cast<double>(clock_.now_ms()) / 1000.0 - status["CompletionDateTime"].get<double>() < 1.0) {
+  if (is_settling(scope(context) + record["QueryExecutionId"].get<std::string>())) {
     auto barrier = store_.submit(storage::WriteBatch{});
     co_await barrier->wait();
   }

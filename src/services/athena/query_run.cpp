@@ -156,12 +156,27 @@ awaitable<std::optional<QueryFailure>> AthenaService::put_result(RequestContext&
   co_return output_failure(*refused, bucket);
 }
 
+void AthenaService::mark_running(const std::string& key, int64_t submitted) {
+  // Not awaited: a query found RUNNING or QUEUED after a crash ends FAILED either way.
+  queries_.update(key, [&](std::optional<Json>& record) {
+    if (!record || (*record)["Status"].value("State", "") != "QUEUED") return;
+    (*record)["Status"]["State"] = "RUNNING";
+    (*record)["Statistics"]["QueryQueueTimeInMillis"] = clock_.now_ms() - submitted;
+  });
+}
+
 awaitable<void> AthenaService::settle(const std::string& key, const std::function<void(Json& record)>& change) {
+  {
+    std::lock_guard lock(running_mutex_);
+    settling_.insert(key);
+  }
   auto updated = queries_.update(key, [&](std::optional<Json>& record) {
     if (!record || (*record)["Status"].value("State", "") == "CANCELLED") return;
     change(*record);
   });
   co_await updated.first->wait();
+  std::lock_guard lock(running_mutex_);
+  settling_.erase(key);
 }
 
 awaitable<std::vector<DataFile>> AthenaService::list_location(RequestContext& context, const std::string& location) {
@@ -247,11 +262,7 @@ awaitable<void> AthenaService::run_catalog_query(RequestContext& context, const 
   std::string id = record["QueryExecutionId"].get<std::string>();
   std::string key = context.account_id + "/" + context.region + "/" + id;
   int64_t submitted = record.value("_Submitted", int64_t{0});
-  std::function<void(Json&)> running = [&](Json& r) {
-    r["Status"]["State"] = "RUNNING";
-    r["Statistics"]["QueryQueueTimeInMillis"] = clock_.now_ms() - submitted;
-  };
-  co_await settle(key, running);
+  mark_running(key, submitted);
   std::optional<QueryFailure> failure;
   StatementOutcome outcome;
   try {
@@ -324,11 +335,7 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
   std::shared_ptr<DuckDbSession> session;
   std::set<TableRef> tables;
   if (!failure) {
-    std::function<void(Json&)> running = [&](Json& r) {
-      r["Status"]["State"] = "RUNNING";
-      r["Statistics"]["QueryQueueTimeInMillis"] = clock_.now_ms() - submitted;
-    };
-    co_await settle(key, running);
+    mark_running(key, submitted);
     try {
       auto opening = asio::co_spawn(*engine_pool_, open_session(*sessions_, *engine_pool_, spill_dir),
                                     asio::use_awaitable);
