@@ -1,5 +1,6 @@
 #include "services/glue/crawler_records.h"
 
+#include "core/ids.h"
 #include "services/events/schedule/schedule.h"
 #include "services/glue/crawler_layout.h"
 #include "services/glue/glue_errors.h"
@@ -139,6 +140,16 @@ void plan_next_run(Json& record, int64_t after_ms) {
   } catch (const std::exception&) {
     // A stored expression was valid when stored; nothing to plan otherwise.
   }
+}
+
+std::string begin_crawl(Json& record, double now, int64_t now_ms) {
+  std::string crawl_id = ids::uuid4();
+  record["State"] = "RUNNING";
+  record["_CrawlId"] = crawl_id;
+  record["_CrawlStart"] = now;
+  record["_CrawlStartMs"] = now_ms;
+  record.erase("_Cancelled");
+  return crawl_id;
 }
 
 Json crawler_view(const Json& record, int64_t now_ms) {

@@ -10,37 +10,43 @@
 #include <string>
 #include <string_view>
 
-#include "core/aws_error.h"
+#include "services/glue/glue_errors.h"
 
 namespace nimbus::glue {
 
 namespace errors {
+// "Crawler with name <name> <what>" and "Schedule of crawler <name> <what>" under `code`.
+inline AwsError crawler_error(const char* code, std::string_view name, std::string_view what) {
+  return {400, code, "Crawler with name " + std::string(name) + " " + std::string(what)};
+}
+inline AwsError schedule_error(const char* code, std::string_view name, std::string_view what) {
+  return {400, code, "Schedule of crawler " + std::string(name) + " " + std::string(what)};
+}
+
 inline AwsError crawler_not_found(std::string_view name) {
-  return {400, "EntityNotFoundException", "Crawler with name " + std::string(name) + " does not exist"};
+  return crawler_error("EntityNotFoundException", name, "does not exist");
 }
-inline AwsError crawler_exists(std::string_view name) {
-  return {400, "AlreadyExistsException", std::string(name) + " already exists."};
-}
+inline AwsError crawler_exists(std::string_view name) { return already_exists(std::string(name) + " already exists."); }
 inline AwsError crawler_running(std::string_view name) {
-  return {400, "CrawlerRunningException", "Crawler with name " + std::string(name) + " has already started"};
+  return crawler_error("CrawlerRunningException", name, "has already started");
 }
 inline AwsError crawler_not_running(std::string_view name) {
-  return {400, "CrawlerNotRunningException", "Crawler with name " + std::string(name) + " isn't running."};
+  return crawler_error("CrawlerNotRunningException", name, "isn't running.");
 }
 inline AwsError crawler_stopping(std::string_view name) {
-  return {400, "CrawlerStoppingException", "Crawler with name " + std::string(name) + " is stopping."};
+  return crawler_error("CrawlerStoppingException", name, "is stopping.");
 }
 inline AwsError no_schedule(std::string_view name) {
-  return {400, "NoScheduleException", "Crawler with name " + std::string(name) + " has no schedule."};
+  return crawler_error("NoScheduleException", name, "has no schedule.");
 }
 inline AwsError schedule_running(std::string_view name) {
-  return {400, "SchedulerRunningException", "Schedule of crawler " + std::string(name) + " is already running."};
+  return schedule_error("SchedulerRunningException", name, "is already running.");
 }
 inline AwsError schedule_not_running(std::string_view name) {
-  return {400, "SchedulerNotRunningException", "Schedule of crawler " + std::string(name) + " isn't running."};
+  return schedule_error("SchedulerNotRunningException", name, "isn't running.");
 }
 inline AwsError invalid_schedule(std::string_view expression) {
-  return {400, "InvalidInputException", "Invalid schedule expression: " + std::string(expression)};
+  return invalid_input("Invalid schedule expression: " + std::string(expression));
 }
 }  // namespace errors
 
@@ -62,6 +68,8 @@ void update_crawler(Json& record, const Json& in, double now, int64_t now_ms);
 void set_schedule(Json& record, const std::string& expression, int64_t now_ms);
 // The next start of a SCHEDULED crawler after `after_ms` into "_NextRunMs" (removed otherwise).
 void plan_next_run(Json& record, int64_t after_ms);
+// Marks the crawler RUNNING with a new crawl (its id and start, not cancelled); returns the crawl's id.
+std::string begin_crawl(Json& record, double now, int64_t now_ms);
 
 // What GetCrawler answers: the record without internal members, with CrawlElapsedTime (ms)
 // while a crawl runs.

@@ -19,66 +19,40 @@ constexpr std::chrono::milliseconds kWorkerTick{250};
 
 awaitable<Json> GlueService::start_crawler_schedule(RequestContext& context, const Json& in) {
   std::string name = crawler::crawler_name(in, "CrawlerName");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(crawlers_->mutex);
-    std::string key = CrawlerState::key(context.account_id, context.region, name);
-    const Json* found = crawlers_->find(key);
-    if (!found) throw errors::crawler_not_found(name);
-    if (!found->contains("Schedule")) throw errors::no_schedule(name);
-    if ((*found)["Schedule"].value("State", "") == "SCHEDULED") throw errors::schedule_running(name);
-    Json record = *found;
+  std::function<void(Json&)> start = [&](Json& record) {
+    if (!record.contains("Schedule")) throw errors::no_schedule(name);
+    if (record["Schedule"].value("State", "") == "SCHEDULED") throw errors::schedule_running(name);
     record["Schedule"]["State"] = "SCHEDULED";
     crawler::plan_next_run(record, clock_.now_ms());
-    storage::WriteBatch batch;
-    crawlers_->put(batch, key, std::move(record));
-    pending = store_.submit(std::move(batch));
-  }
-  crawlers_->wake = true;
-  co_await pending->wait();
+  };
+  auto changing = change_crawler(context, name, start);
+  co_await std::move(changing);
   co_return Json::object();
 }
 
 awaitable<Json> GlueService::stop_crawler_schedule(RequestContext& context, const Json& in) {
   std::string name = crawler::crawler_name(in, "CrawlerName");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(crawlers_->mutex);
-    std::string key = CrawlerState::key(context.account_id, context.region, name);
-    const Json* found = crawlers_->find(key);
-    if (!found) throw errors::crawler_not_found(name);
-    if (!found->contains("Schedule") || (*found)["Schedule"].value("State", "") != "SCHEDULED") {
+  std::function<void(Json&)> stop = [&](Json& record) {
+    if (!record.contains("Schedule") || record["Schedule"].value("State", "") != "SCHEDULED") {
       throw errors::schedule_not_running(name);
     }
-    Json record = *found;
     record["Schedule"]["State"] = "NOT_SCHEDULED";
     crawler::plan_next_run(record, clock_.now_ms());
-    storage::WriteBatch batch;
-    crawlers_->put(batch, key, std::move(record));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto changing = change_crawler(context, name, stop);
+  co_await std::move(changing);
   co_return Json::object();
 }
 
 awaitable<Json> GlueService::update_crawler_schedule(RequestContext& context, const Json& in) {
   std::string name = crawler::crawler_name(in, "CrawlerName");
   std::string expression = in.value("Schedule", "");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(crawlers_->mutex);
-    std::string key = CrawlerState::key(context.account_id, context.region, name);
-    const Json* found = crawlers_->find(key);
-    if (!found) throw errors::crawler_not_found(name);
-    Json record = *found;
+  std::function<void(Json&)> update = [&](Json& record) {
     crawler::set_schedule(record, expression, clock_.now_ms());
     record["LastUpdated"] = now();
-    storage::WriteBatch batch;
-    crawlers_->put(batch, key, std::move(record));
-    pending = store_.submit(std::move(batch));
-  }
-  crawlers_->wake = true;
-  co_await pending->wait();
+  };
+  auto changing = change_crawler(context, name, update);
+  co_await std::move(changing);
   co_return Json::object();
 }
 
@@ -105,13 +79,11 @@ awaitable<void> GlueService::crawler_schedule_worker() {
       for (const auto& key : due) {
         Json record = *crawlers->find(key);
         crawler::plan_next_run(record, now_ms);
-        crawlers->put(batch, key, record);
-        if (record.value("State", "READY") != "READY") continue;  // still crawling: this start is skipped
-        pending = store_.submit(std::move(batch));
-        batch = storage::WriteBatch();
-        RequestContext none;
-        pending = begin_crawl(none, key);
-        started.emplace_back(key, crawlers->find(key)->value("_CrawlId", ""));
+        // A crawler still crawling skips this start.
+        if (record.value("State", "READY") == "READY") {
+          started.emplace_back(key, crawler::begin_crawl(record, now(), clock_.now_ms()));
+        }
+        crawlers->put(batch, key, std::move(record));
       }
       if (!batch.empty()) pending = store_.submit(std::move(batch));
     } catch (const std::exception& error) {

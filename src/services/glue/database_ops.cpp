@@ -21,16 +21,13 @@ const Json& database_input(const Json& in) {
 awaitable<Json> GlueService::create_database(RequestContext& context, const Json& in) {
   const Json& input = database_input(in);
   std::string name = name_member(input, "Name");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage create = [&](storage::WriteBatch& batch) {
     std::string key = database_key(context.account_id, context.region, name);
     if (state_->databases.find(key)) throw errors::database_exists();
-    storage::WriteBatch batch;
     state_->databases.put(batch, key, database_record(input, context.account_id, now()));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, create);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
@@ -42,27 +39,14 @@ awaitable<Json> GlueService::get_database(RequestContext& context, const Json& i
 
 awaitable<Json> GlueService::get_databases(RequestContext& context, const Json& in) {
   size_t limit = page_size(in, kDatabasePage, kDatabasePage);
+  auto last = next_token(in);
   std::string scope = scope_key(context.account_id, context.region);
-  std::string start = scope;
-  if (auto token = in.find("NextToken");
-      token != in.end() && token->is_string() && !token->get_ref<const std::string&>().empty()) {
-    auto last = decode_token(token->get<std::string>());
-    if (!last) throw errors::invalid_token();
-    start = scope + *last;
-  }
-  std::lock_guard lock(state_->mutex);
-  const auto& records = state_->databases.records;
   Json list = Json::array();
-  Json out = Json::object();
-  auto it = start == scope ? records.lower_bound(scope) : records.upper_bound(start);
-  for (; it != records.end() && it->first.starts_with(scope); ++it) {
-    if (list.size() == limit) {
-      out["NextToken"] = encode_token(std::prev(it)->first.substr(scope.size()));
-      break;
-    }
-    list.push_back(it->second);
-  }
-  out["DatabaseList"] = std::move(list);
+  std::lock_guard lock(state_->mutex);
+  std::string token = page_records(state_->databases.records, scope, last, limit,
+                                   [&](std::string_view, const Json& database) { list.push_back(database); });
+  Json out = {{"DatabaseList", std::move(list)}};
+  if (!token.empty()) out["NextToken"] = token;
   co_return out;
 }
 
@@ -70,9 +54,7 @@ awaitable<Json> GlueService::update_database(RequestContext& context, const Json
   std::string name = name_member(in, "Name");
   const Json& input = database_input(in);
   name_member(input, "Name");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage update = [&](storage::WriteBatch& batch) {
     std::string key = database_or_throw(context, name);
     const Json& old = *state_->databases.find(key);
     Json record = database_record(input, context.account_id, old.value("CreateTime", now()));
@@ -81,28 +63,24 @@ awaitable<Json> GlueService::update_database(RequestContext& context, const Json
         old.contains("CreateTableDefaultPermissions")) {
       record["CreateTableDefaultPermissions"] = old["CreateTableDefaultPermissions"];
     }
-    storage::WriteBatch batch;
     state_->databases.put(batch, key, std::move(record));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, update);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
 awaitable<Json> GlueService::delete_database(RequestContext& context, const Json& in) {
   std::string name = name_member(in, "Name");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage remove = [&](storage::WriteBatch& batch) {
     std::string key = database_or_throw(context, name);
-    storage::WriteBatch batch;
     state_->partitions.remove_prefix(batch, key);
     state_->versions.remove_prefix(batch, key);
     state_->tables.remove_prefix(batch, key);
     state_->databases.remove(batch, key);
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, remove);
+  co_await std::move(committing);
   co_return Json::object();
 }
 

@@ -44,6 +44,14 @@ size_t page_size(const Json& in, size_t fallback, size_t cap) {
   return static_cast<size_t>(std::clamp<int64_t>(it->get<int64_t>(), 1, static_cast<int64_t>(cap)));
 }
 
+std::optional<std::string> next_token(const Json& in) {
+  auto it = in.find("NextToken");
+  if (it == in.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) return std::nullopt;
+  auto decoded = decode_token(it->get<std::string>());
+  if (!decoded) throw errors::invalid_token();
+  return decoded;
+}
+
 Json database_record(const Json& input, const std::string& account, double now) {
   Json out = {{"Name", normalize_name(input.value("Name", ""))}};
   copy_members(out, input,

@@ -151,6 +151,17 @@ Json GlueService::health() const {
           {"partitions", state_->partitions.records.size()}};
 }
 
+awaitable<void> GlueService::commit_change(std::mutex& mutex, const Stage& stage) {
+  std::shared_ptr<storage::PendingCommit> pending;
+  {
+    std::lock_guard lock(mutex);
+    storage::WriteBatch batch;
+    stage(batch);
+    if (!batch.empty()) pending = store_.submit(std::move(batch));
+  }
+  if (pending) co_await pending->wait();
+}
+
 double GlueService::now() const { return static_cast<double>(clock_.now_ms()) / 1000.0; }
 
 std::string GlueService::database_or_throw(const RequestContext& context,

@@ -8,7 +8,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
 
@@ -120,8 +122,21 @@ class GlueService final : public Service {
   crawler::CrawlCounts write_crawl(const RequestContext& context, const Json& crawler,
                                    const crawler::CrawlResult& result,
                                    std::shared_ptr<storage::PendingCommit>& pending);
-  // Marks the crawler RUNNING with a new crawl and starts it; the caller holds crawlers_->mutex.
-  std::shared_ptr<storage::PendingCommit> begin_crawl(const RequestContext& context, const std::string& key);
+  // The crawler's record; the caller holds crawlers_->mutex. Throws EntityNotFoundException.
+  const Json& crawler_or_throw(const std::string& key, const std::string& name) const;
+  // One crawler's change: `change` checks a copy of its record (throwing Glue's errors) and
+  // changes it; the copy is stored by commit_change and the schedule worker woken.
+  awaitable<void> change_crawler(const RequestContext& context, const std::string& name,
+                                 const std::function<void(Json& record)>& change);
+  // Marks a running crawl cancelled and interrupts its DuckDB session (StopCrawler).
+  void cancel_crawl(const std::string& crawl_id);
+
+  // Every change a request makes: under `mutex` (state_'s, jobs_'s or crawlers_'s) `stage` checks
+  // the request against the state and stages the change into one batch, submitted before the lock
+  // is released (disk order = memory order); then it waits until the batch is durable. A batch
+  // left empty is neither submitted nor waited for.
+  using Stage = std::function<void(storage::WriteBatch& batch)>;
+  awaitable<void> commit_change(std::mutex& mutex, const Stage& stage);
 
   // Lookups; the caller holds state_->mutex. Each throws Glue's EntityNotFoundException.
   // Returns the database's key.

@@ -41,21 +41,18 @@ Json stop_error(const std::string& job, const std::string& run_id, const char* c
 awaitable<Json> GlueService::start_job_run(RequestContext& context, const Json& in) {
   std::string name = job_name_member(in, "JobName");
   std::string run_id = "jr_" + crypto::hex(crypto::random_bytes(32));
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(jobs_->mutex);
+  Stage start = [&](storage::WriteBatch& batch) {
     std::string key = job_key(context.account_id, context.region, name);
     const Json* job = jobs_->jobs.find(key);
     if (!job) throw errors::job_metadata_missing();
     int64_t active = 0;
     for (const Json* run : runs_of(*jobs_, key)) active += run_active(*run) ? 1 : 0;
     if (active >= max_concurrent_runs(*job)) throw errors::concurrent_runs_exceeded(name);
-    storage::WriteBatch batch;
     jobs_->runs.put(batch, run_key(context.account_id, context.region, name, run_id),
                     run_record(*job, in, run_id, now()));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(jobs_->mutex, start);
+  co_await std::move(committing);
   boost::asio::co_spawn(executor_, run_job(context.account_id, context.region, name, run_id),
                         boost::asio::detached);
   co_return Json{{"JobRunId", run_id}};
@@ -75,13 +72,9 @@ awaitable<Json> GlueService::get_job_runs(RequestContext& context, const Json& i
   std::string name = job_name_member(in, "JobName");
   size_t limit = page_size(in, kRunPage, kRunPageCap);
   size_t offset = 0;
-  if (auto token = in.find("NextToken");
-      token != in.end() && token->is_string() && !token->get_ref<const std::string&>().empty()) {
-    auto decoded = decode_token(token->get<std::string>());
-    if (!decoded || decoded->empty() || !std::all_of(decoded->begin(), decoded->end(), ::isdigit)) {
-      throw errors::invalid_token();
-    }
-    offset = std::stoul(*decoded);
+  if (auto last = next_token(in)) {
+    if (last->empty() || !std::all_of(last->begin(), last->end(), ::isdigit)) throw errors::invalid_token();
+    offset = std::stoul(*last);
   }
   std::lock_guard lock(jobs_->mutex);
   std::string key = job_key(context.account_id, context.region, name);
@@ -98,10 +91,7 @@ awaitable<Json> GlueService::batch_stop_job_run(RequestContext& context, const J
   std::string name = job_name_member(in, "JobName");
   auto ids = string_list(in.value("JobRunIds", Json::array()), "JobRunIds");
   Json stopped = Json::array(), failed = Json::array();
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(jobs_->mutex);
-    storage::WriteBatch batch;
+  Stage stop = [&](storage::WriteBatch& batch) {
     for (const auto& run_id : ids) {
       std::string key = run_key(context.account_id, context.region, name, run_id);
       const Json* run = jobs_->runs.find(key);
@@ -124,9 +114,9 @@ awaitable<Json> GlueService::batch_stop_job_run(RequestContext& context, const J
       if (auto process = jobs_->processes.find(key); process != jobs_->processes.end()) process->second->kill();
       stopped.push_back({{"JobName", name}, {"JobRunId", run_id}});
     }
-    if (!batch.empty()) pending = store_.submit(std::move(batch));
-  }
-  if (pending) co_await pending->wait();
+  };
+  auto committing = commit_change(jobs_->mutex, stop);
+  co_await std::move(committing);
   co_return Json{{"SuccessfulSubmissions", std::move(stopped)}, {"Errors", std::move(failed)}};
 }
 
@@ -141,18 +131,15 @@ awaitable<Json> GlueService::get_job_bookmark(RequestContext& context, const Jso
 awaitable<Json> GlueService::reset_job_bookmark(RequestContext& context, const Json& in) {
   std::string name = job_name_member(in, "JobName");
   Json entry;
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(jobs_->mutex);
+  Stage reset = [&](storage::WriteBatch& batch) {
     std::string key = job_key(context.account_id, context.region, name);
     const Json* found = jobs_->bookmarks.find(key);
     if (!found) throw errors::bookmark_not_found(name);
     entry = *found;
-    storage::WriteBatch batch;
     jobs_->bookmarks.remove(batch, key);
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(jobs_->mutex, reset);
+  co_await std::move(committing);
   co_return Json{{"JobBookmarkEntry", std::move(entry)}};
 }
 

@@ -27,13 +27,10 @@ awaitable<Json> GlueService::batch_create_partition(RequestContext& context, con
   Json inputs = in.value("PartitionInputList", Json::array());
   if (!inputs.is_array()) throw errors::invalid_input("PartitionInputList must be a list.");
   Json errors_out = Json::array();
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage create = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, table);
     const Json& table_record = *state_->tables.find(key);
     double created = now();
-    storage::WriteBatch batch;
     for (const auto& input : inputs) {
       Json given = input.is_object() ? input.value("Values", Json::array()) : Json::array();
       try {
@@ -49,9 +46,9 @@ awaitable<Json> GlueService::batch_create_partition(RequestContext& context, con
         errors_out.push_back(partition_error(given, error));
       }
     }
-    if (!batch.empty()) pending = store_.submit(std::move(batch));
-  }
-  if (pending) co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, create);
+  co_await std::move(committing);
   co_return Json{{"Errors", std::move(errors_out)}};
 }
 
@@ -78,11 +75,8 @@ awaitable<Json> GlueService::batch_delete_partition(RequestContext& context, con
   std::vector<std::vector<std::string>> keys;
   for (const auto& entry : wanted) keys.push_back(entry_values(entry));
   Json errors_out = Json::array();
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage remove = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, table);
-    storage::WriteBatch batch;
     for (const auto& values : keys) {
       std::string partition = key + partition_suffix(values);
       if (!state_->partitions.find(partition)) {
@@ -91,9 +85,9 @@ awaitable<Json> GlueService::batch_delete_partition(RequestContext& context, con
       }
       state_->partitions.remove(batch, partition);
     }
-    if (!batch.empty()) pending = store_.submit(std::move(batch));
-  }
-  if (pending) co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, remove);
+  co_await std::move(committing);
   co_return Json{{"Errors", std::move(errors_out)}};
 }
 

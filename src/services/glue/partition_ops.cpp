@@ -32,19 +32,16 @@ awaitable<Json> GlueService::create_partition(RequestContext& context, const Jso
   std::string table = name_member(in, "TableName");
   const Json& input = partition_input(in);
   auto values = string_list(input.value("Values", Json::array()), "Values");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage create = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, table);
     check_value_count(*state_->tables.find(key), values);
     std::string partition = key + partition_suffix(values);
     if (state_->partitions.find(partition)) throw errors::partition_exists();
-    storage::WriteBatch batch;
     state_->partitions.put(batch, partition,
                            partition_record(input, database, table, context.account_id, now()));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, create);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
@@ -64,9 +61,7 @@ awaitable<Json> GlueService::update_partition(RequestContext& context, const Jso
   std::string table = name_member(in, "TableName");
   auto values = string_list(in.value("PartitionValueList", Json::array()), "PartitionValueList");
   const Json& input = partition_input(in);
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage update = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, table);
     std::string old_key = key + partition_suffix(values);
     const Json* old = state_->partitions.find(old_key);
@@ -79,12 +74,11 @@ awaitable<Json> GlueService::update_partition(RequestContext& context, const Jso
     Json record = partition_record(input, database, table, context.account_id,
                                    old->value("CreationTime", now()));
     record["Values"] = new_values;
-    storage::WriteBatch batch;
     if (new_key != old_key) state_->partitions.remove(batch, old_key);
     state_->partitions.put(batch, new_key, std::move(record));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, update);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
@@ -92,16 +86,13 @@ awaitable<Json> GlueService::delete_partition(RequestContext& context, const Jso
   std::string database = name_member(in, "DatabaseName");
   std::string table = name_member(in, "TableName");
   auto values = string_list(in.value("PartitionValues", Json::array()), "PartitionValues");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage remove = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, table) + partition_suffix(values);
     if (!state_->partitions.find(key)) throw errors::partition_not_found();
-    storage::WriteBatch batch;
     state_->partitions.remove(batch, key);
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, remove);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
@@ -122,12 +113,7 @@ awaitable<Json> GlueService::get_partitions(RequestContext& context, const Json&
     segment = static_cast<uint64_t>(number);
     segments = static_cast<uint64_t>(total);
   }
-  std::optional<std::string> last;
-  if (auto it = in.find("NextToken");
-      it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
-    last = decode_token(it->get<std::string>());
-    if (!last) throw errors::invalid_token();
-  }
+  auto last = next_token(in);
   std::lock_guard lock(state_->mutex);
   std::string key = table_or_throw(context, database, table);
   expr::Expression expression;
@@ -136,29 +122,23 @@ awaitable<Json> GlueService::get_partitions(RequestContext& context, const Json&
   } catch (const expr::ExpressionError&) {
     throw errors::bad_expression();
   }
-  const auto& records = state_->partitions.records;
-  Json list = Json::array();
-  Json out = Json::object();
-  std::string last_returned;
-  for (auto it = last ? records.upper_bound(key + *last) : records.lower_bound(key);
-       it != records.end() && it->first.starts_with(key); ++it) {
-    std::string_view suffix = std::string_view(it->first).substr(key.size());
-    if (segments > 1 && stable_hash(suffix) % segments != segment) continue;
+  auto wanted = [&](std::string_view suffix, const Json&) {
+    if (segments > 1 && stable_hash(suffix) % segments != segment) return false;
     auto values = values_of_suffix(suffix);
-    if (!values || !expr::matches(expression, *values)) continue;
-    if (list.size() == limit) {
-      out["NextToken"] = encode_token(last_returned);
-      break;
-    }
-    Json partition = it->second;
+    return values && expr::matches(expression, *values);
+  };
+  Json list = Json::array();
+  auto take = [&](std::string_view, const Json& found) {
+    Json partition = found;
     if (exclude_columns && partition.contains("StorageDescriptor") &&
         partition["StorageDescriptor"].is_object()) {
       partition["StorageDescriptor"].erase("Columns");
     }
     list.push_back(std::move(partition));
-    last_returned = std::string(suffix);
-  }
-  out["Partitions"] = std::move(list);
+  };
+  std::string token = page_records(state_->partitions.records, key, last, limit, wanted, take);
+  Json out = {{"Partitions", std::move(list)}};
+  if (!token.empty()) out["NextToken"] = token;
   co_return out;
 }
 

@@ -33,19 +33,16 @@ awaitable<Json> GlueService::create_table(RequestContext& context, const Json& i
   std::string database = name_member(in, "DatabaseName");
   const Json& input = table_input(in);
   std::string name = name_member(input, "Name");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage create = [&](storage::WriteBatch& batch) {
     database_or_throw(context, database);
     std::string key = table_key(context.account_id, context.region, database, name);
     if (state_->tables.find(key)) throw errors::table_exists();
     double created = now();
-    storage::WriteBatch batch;
     state_->tables.put(batch, key,
                        table_record(input, database, context.account_id, created, created, 0));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, create);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
@@ -68,31 +65,16 @@ awaitable<Json> GlueService::get_tables(RequestContext& context, const Json& in)
       throw errors::bad_table_pattern(it->get<std::string>());
     }
   }
-  std::optional<std::string> last;
-  if (auto it = in.find("NextToken");
-      it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
-    last = decode_token(it->get<std::string>());
-    if (!last) throw errors::invalid_token();
-  }
+  auto last = next_token(in);
+  Json list = Json::array();
   std::lock_guard lock(state_->mutex);
   std::string prefix = database_or_throw(context, database);
-  const auto& records = state_->tables.records;
-  Json list = Json::array();
-  Json out = Json::object();
-  auto it = last ? records.upper_bound(prefix + *last) : records.lower_bound(prefix);
-  for (; it != records.end() && it->first.starts_with(prefix); ++it) {
-    const std::string name = it->second.value("Name", "");
-    if (pattern && !pattern->matches(name)) continue;
-    if (list.size() == limit) {
-      out["NextToken"] = encode_token(list.back().value("_key", ""));
-      break;
-    }
-    Json table = it->second;
-    table["_key"] = it->first.substr(prefix.size());
-    list.push_back(std::move(table));
-  }
-  for (auto& table : list) table.erase("_key");
-  out["TableList"] = std::move(list);
+  std::string token = page_records(
+      state_->tables.records, prefix, last, limit,
+      [&](std::string_view, const Json& table) { return !pattern || pattern->matches(table.value("Name", "")); },
+      [&](std::string_view, const Json& table) { list.push_back(table); });
+  Json out = {{"TableList", std::move(list)}};
+  if (!token.empty()) out["NextToken"] = token;
   co_return out;
 }
 
@@ -101,9 +83,7 @@ awaitable<Json> GlueService::update_table(RequestContext& context, const Json& i
   const Json& input = table_input(in);
   std::string name = name_member(input, "Name");
   bool skip_archive = in.value("SkipArchive", false);
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage update = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, name);
     const Json& old = *state_->tables.find(key);
     if (auto expected = in.find("VersionId");
@@ -113,27 +93,22 @@ awaitable<Json> GlueService::update_table(RequestContext& context, const Json& i
     uint64_t version = version_of(old);
     Json record = table_record(input, database, context.account_id, old.value("CreateTime", now()),
                                now(), version + 1);
-    storage::WriteBatch batch;
     if (!skip_archive) state_->versions.put(batch, key + version_suffix(version), old);
     state_->tables.put(batch, key, std::move(record));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, update);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
 awaitable<Json> GlueService::delete_table(RequestContext& context, const Json& in) {
   std::string database = name_member(in, "DatabaseName");
   std::string name = name_member(in, "Name");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
-    std::string key = table_or_throw(context, database, name);
-    storage::WriteBatch batch;
-    remove_table(*state_, batch, key);
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  Stage remove = [&](storage::WriteBatch& batch) {
+    remove_table(*state_, batch, table_or_throw(context, database, name));
+  };
+  auto committing = commit_change(state_->mutex, remove);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
@@ -142,11 +117,8 @@ awaitable<Json> GlueService::batch_delete_table(RequestContext& context, const J
   std::vector<std::string> names =
       string_list(in.value("TablesToDelete", Json::array()), "TablesToDelete");
   Json errors_out = Json::array();
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage remove = [&](storage::WriteBatch& batch) {
     database_or_throw(context, database);
-    storage::WriteBatch batch;
     for (const auto& given : names) {
       std::string name = normalize_name(given);
       std::string key = table_key(context.account_id, context.region, database, name);
@@ -159,9 +131,9 @@ awaitable<Json> GlueService::batch_delete_table(RequestContext& context, const J
       }
       remove_table(*state_, batch, key);
     }
-    if (!batch.empty()) pending = store_.submit(std::move(batch));
-  }
-  if (pending) co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, remove);
+  co_await std::move(committing);
   co_return Json{{"Errors", std::move(errors_out)}};
 }
 

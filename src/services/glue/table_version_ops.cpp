@@ -43,10 +43,8 @@ awaitable<Json> GlueService::get_table_versions(RequestContext& context, const J
   std::string table = name_member(in, "TableName");
   size_t limit = page_size(in, kVersionPage, kVersionPage);
   std::optional<uint64_t> below;  // the last version returned
-  if (auto it = in.find("NextToken");
-      it != in.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
-    auto decoded = decode_token(it->get<std::string>());
-    below = decoded ? parse_version(*decoded) : std::nullopt;
+  if (auto last = next_token(in)) {
+    below = parse_version(*last);
     if (!below) throw errors::invalid_token();
   }
   std::lock_guard lock(state_->mutex);
@@ -93,17 +91,14 @@ awaitable<Json> GlueService::delete_table_version(RequestContext& context, const
   std::string database = name_member(in, "DatabaseName");
   std::string table = name_member(in, "TableName");
   std::string version = in.value("VersionId", "");
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage remove = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, table);
     if (auto error = undeletable(*state_, key, *state_->tables.find(key), table, version))
       throw *error;
-    storage::WriteBatch batch;
     state_->versions.remove(batch, key + version_suffix(*parse_version(version)));
-    pending = store_.submit(std::move(batch));
-  }
-  co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, remove);
+  co_await std::move(committing);
   co_return Json::object();
 }
 
@@ -113,12 +108,9 @@ awaitable<Json> GlueService::batch_delete_table_version(RequestContext& context,
   std::vector<std::string> versions =
       string_list(in.value("VersionIds", Json::array()), "VersionIds");
   Json errors_out = Json::array();
-  std::shared_ptr<storage::PendingCommit> pending;
-  {
-    std::lock_guard lock(state_->mutex);
+  Stage remove = [&](storage::WriteBatch& batch) {
     std::string key = table_or_throw(context, database, table);
     const Json& current = *state_->tables.find(key);
-    storage::WriteBatch batch;
     for (const auto& version : versions) {
       if (auto error = undeletable(*state_, key, current, table, version)) {
         errors_out.push_back(
@@ -129,9 +121,9 @@ awaitable<Json> GlueService::batch_delete_table_version(RequestContext& context,
       }
       state_->versions.remove(batch, key + version_suffix(*parse_version(version)));
     }
-    if (!batch.empty()) pending = store_.submit(std::move(batch));
-  }
-  if (pending) co_await pending->wait();
+  };
+  auto committing = commit_change(state_->mutex, remove);
+  co_await std::move(committing);
   co_return Json{{"Errors", std::move(errors_out)}};
 }
 
