@@ -113,7 +113,8 @@ class AthenaService final : public Service {
   // QueryFailure for a statement that fails.
   awaitable<StatementOutcome> run_catalog_statement(RequestContext& context, const std::string& statement,
                                                     const std::string& database);
-  // query_run.cpp: runs a stored QUEUED query to its end state.
+  // query_run.cpp: runs a stored QUEUED query to its end state (statement_run.cpp: DDL and utility
+  // statements).
   awaitable<void> run_query(RequestContext context, std::string id);
   awaitable<void> run_catalog_query(RequestContext& context, const Json& record, const std::string& database);
   // The objects of a Glue table (all partitions), where S3 keeps them.
