@@ -10,7 +10,8 @@
 // Each query has a DuckDB database of its own with a memory limit, spilling under the data dir.
 // A query still QUEUED or RUNNING when nimbus stops ends FAILED at the next start.
 //
-// State: records in storage::RecordTable (space "athena"): work groups, query executions.
+// State: records in storage::RecordTable (space "athena"): work groups, query executions, named
+// queries, prepared statements.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -105,18 +106,51 @@ class AthenaService final : public Service {
   awaitable<Json> get_database(RequestContext& context, const Json& in);
   awaitable<Json> list_table_metadata(RequestContext& context, const Json& in);
   awaitable<Json> get_table_metadata(RequestContext& context, const Json& in);
+  // named_query_ops.cpp
+  awaitable<Json> create_named_query(RequestContext& context, const Json& in);
+  awaitable<Json> get_named_query(RequestContext& context, const Json& in);
+  awaitable<Json> batch_get_named_query(RequestContext& context, const Json& in);
+  awaitable<Json> list_named_queries(RequestContext& context, const Json& in);
+  awaitable<Json> update_named_query(RequestContext& context, const Json& in);
+  awaitable<Json> delete_named_query(RequestContext& context, const Json& in);
+  // prepared_statement_ops.cpp
+  awaitable<Json> create_prepared_statement(RequestContext& context, const Json& in);
+  awaitable<Json> get_prepared_statement(RequestContext& context, const Json& in);
+  awaitable<Json> batch_get_prepared_statement(RequestContext& context, const Json& in);
+  awaitable<Json> list_prepared_statements(RequestContext& context, const Json& in);
+  awaitable<Json> update_prepared_statement(RequestContext& context, const Json& in);
+  awaitable<Json> delete_prepared_statement(RequestContext& context, const Json& in);
   // Calls a Glue operation for the catalog views; Glue's errors become MetadataException.
   awaitable<Json> catalog_call(RequestContext& context, const delivery::Target& target);
 
   // catalog_statements.cpp: a DDL or utility statement (CREATE EXTERNAL TABLE, SHOW, DESCRIBE,
   // MSCK REPAIR TABLE...) run against the Glue catalog through Glue's operations. Throws
   // QueryFailure for a statement that fails.
+  // PREPARE and DEALLOCATE PREPARE change the prepared statements of `work_group`.
   awaitable<StatementOutcome> run_catalog_statement(RequestContext& context, const std::string& statement,
-                                                    const std::string& database);
+                                                    const std::string& database,
+                                                    const std::string& work_group = "primary");
+  // prepared_statement_ops.cpp: PREPARE name FROM <statement> / DEALLOCATE PREPARE name (the
+  // statement's first keyword says which); throws QueryFailure as Athena fails them.
+  awaitable<StatementOutcome> run_prepare_statement(const RequestContext& context, const std::string& statement,
+                                                    const std::string& work_group);
+  // prepared_statement_ops.cpp: for `EXECUTE name [USING v1, ...]`, the stored statement's text
+  // with the USING values (or, without USING, `parameters`: the query's ExecutionParameters)
+  // in place of its `?`; nullopt when `query` is not an EXECUTE. Throws QueryFailure for an
+  // unknown statement or a parameter count that does not match.
+  std::optional<std::string> expand_prepared(const RequestContext& context, const std::string& work_group,
+                                             const std::string& query,
+                                             const std::vector<std::string>& parameters) const;
   // query_run.cpp: runs a stored QUEUED query to its end state (statement_run.cpp: DDL and utility
   // statements).
   awaitable<void> run_query(RequestContext context, std::string id);
   awaitable<void> run_catalog_query(RequestContext& context, const Json& record, const std::string& database);
+  // query_session.cpp: a fresh DuckDB session (registered as running under `key`) in which every
+  // catalog table and view `sql` reads is defined and `database` is in use. Throws QueryFailure.
+  awaitable<std::shared_ptr<DuckDbSession>> session_for(RequestContext& context, const std::string& key,
+                                                        const std::string& sql, const std::string& database,
+                                                        const std::filesystem::path& scratch,
+                                                        const std::filesystem::path& spill_dir);
   // The objects of a Glue table (all partitions), where S3 keeps them.
   awaitable<std::vector<PartitionData>> table_data(RequestContext& context, const Json& table);
   awaitable<std::vector<DataFile>> list_location(RequestContext& context, const std::string& location);
@@ -143,6 +177,8 @@ class AthenaService final : public Service {
   delivery::Outbox::Invoke call_;
   storage::RecordTable work_groups_;  // key: <account>/<region>/<name>
   storage::RecordTable queries_;      // key: <account>/<region>/<id>
+  storage::RecordTable named_queries_;  // key: <account>/<region>/<id>
+  storage::RecordTable prepared_;       // key: <account>/<region>/<work group>/<name>
   boost::asio::any_io_executor executor_;
   std::unique_ptr<boost::asio::thread_pool> engine_pool_;
   std::unique_ptr<SessionPool> sessions_;

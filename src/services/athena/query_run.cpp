@@ -19,18 +19,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-struct TableRef {
-  std::string database;
-  std::string name;
-  bool operator<(const TableRef& other) const { return std::tie(database, name) < std::tie(other.database, other.name); }
-};
-
-struct TableView {
-  TableRef ref;
-  Json table;
-  std::vector<PartitionData> partitions;
-};
-
 struct Outcome {
   std::vector<std::pair<std::string, std::string>> columns;
   int64_t rows = 0;
@@ -38,60 +26,9 @@ struct Outcome {
   int64_t engine_ms = 0;
 };
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-// Every table a statement names (DuckDB's own parse, serialized): catalog-less refs resolve in
-// the query's database. Throws EngineError for a statement DuckDB cannot parse.
-void collect_tables(const Json& node, const std::string& database, std::set<TableRef>& out) {
-  if (node.is_object()) {
-    auto type = node.find("type");
-    auto table = node.find("table_name");
-    if (type != node.end() && *type == "BASE_TABLE" && table != node.end() && table->is_string()) {
-      auto schema_name = node.find("schema_name");
-      std::string schema = schema_name != node.end() && schema_name->is_string() ? schema_name->get<std::string>() : "";
-      out.insert({lower(schema.empty() ? database : schema), lower(table->get<std::string>())});
-    }
-    for (const auto& [key, value] : node.items()) collect_tables(value, database, out);
-  } else if (node.is_array()) {
-    for (const auto& value : node) collect_tables(value, database, out);
-  }
-}
-
-awaitable<std::set<TableRef>> plan(std::shared_ptr<DuckDbSession> session, std::string sql, std::string database) {
-  ::nimbus::sql::run_in_background();
-  auto rows = session->rows("SELECT json_serialize_sql(" + quote_literal(sql) + ")");
-  Json tree = Json::parse(rows.at(0).at(0).value_or("{}"), nullptr, false);
-  if (tree.is_discarded() || tree.value("error", false)) {
-    std::string message = tree.is_object() ? tree.value("error_message", "cannot parse") : "cannot parse";
-    if (message.find("Only SELECT statements") != std::string::npos) {
-      throw EngineError(EngineError::Kind::Other, "NOT_SUPPORTED: nimbus runs queries (SELECT, WITH, VALUES) only");
-    }
-    throw EngineError(EngineError::Kind::Parser, "Parser Error: " + message);
-  }
-  std::set<TableRef> tables;
-  collect_tables(tree, database, tables);
-  co_return tables;
-}
-
-awaitable<Outcome> execute(std::shared_ptr<DuckDbSession> session, std::vector<TableView> views, std::string sql,
-                           std::string database, std::filesystem::path scratch, std::filesystem::path result_file) {
+awaitable<Outcome> execute(std::shared_ptr<DuckDbSession> session, std::string sql, std::filesystem::path result_file) {
   ::nimbus::sql::run_in_background();
   auto started = std::chrono::steady_clock::now();
-  session->execute("ATTACH ':memory:' AS awsdatacatalog");
-  std::set<std::string> schemas = {database};
-  for (const auto& view : views) schemas.insert(view.ref.database);
-  for (const auto& schema : schemas) {
-    session->execute("CREATE SCHEMA IF NOT EXISTS awsdatacatalog." + quote_identifier(schema));
-  }
-  for (size_t i = 0; i < views.size(); ++i) {
-    const auto& view = views[i];
-    std::string name = "awsdatacatalog." + quote_identifier(view.ref.database) + "." + quote_identifier(view.ref.name);
-    session->execute(create_table_view(view.table, view.partitions, scratch / std::to_string(i), name));
-  }
-  session->execute("USE awsdatacatalog." + quote_identifier(database));
   Outcome outcome;
   session->check(sql);
   for (auto& column : session->describe(sql)) outcome.columns.emplace_back(column.name, column.duckdb_type);
@@ -103,31 +40,6 @@ awaitable<Outcome> execute(std::shared_ptr<DuckDbSession> session, std::vector<T
   outcome.bytes_scanned = session->bytes_read();
   outcome.engine_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   co_return outcome;
-}
-
-awaitable<std::shared_ptr<DuckDbSession>> open_session(SessionPool& sessions, boost::asio::thread_pool& pool,
-                                                       std::filesystem::path spill_dir) {
-  co_return sessions.take(pool, spill_dir);
-}
-
-// "s3://bucket/key/prefix" -> bucket, "key/prefix".
-std::pair<std::string, std::string> split_s3(const std::string& location) {
-  auto rest = location.substr(location.starts_with("s3a://") ? 6 : 5);
-  auto slash = rest.find('/');
-  if (slash == std::string::npos) return {rest, ""};
-  return {rest.substr(0, slash), rest.substr(slash + 1)};
-}
-
-// Hive and Athena skip files whose name, or a folder's below the location, starts with _ or .
-bool hidden(std::string_view relative) {
-  size_t start = 0;
-  while (start < relative.size()) {
-    if (relative[start] == '_' || relative[start] == '.') return true;
-    auto slash = relative.find('/', start);
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  return false;
 }
 
 QueryFailure output_failure(const AwsError& error, const std::string& bucket) {
@@ -177,71 +89,14 @@ awaitable<void> AthenaService::settle(const std::string& key, const std::functio
   settling_.erase(key);
 }
 
-awaitable<std::vector<DataFile>> AthenaService::list_location(RequestContext& context, const std::string& location) {
-  auto [bucket, prefix] = split_s3(location);
-  if (!prefix.empty() && !prefix.ends_with("/")) prefix += "/";
-  std::vector<DataFile> files;
-  std::optional<std::string> token;
-  do {
-    Json request = {{"Bucket", bucket}, {"Prefix", prefix}};
-    if (token) request["ContinuationToken"] = *token;
-    delivery::Target list{"s3", "ListObjectsV2", context.account_id, context.region, request};
-    Json page = co_await call_(list, context);
-    for (const auto& object : page.value("Contents", Json::array())) {
-      std::string key = object.value("Key", "");
-      if (key.ends_with("/") || hidden(std::string_view(key).substr(prefix.size()))) continue;
-      delivery::Target get{"s3", "GetObject", context.account_id, context.region,
-                           {{"Bucket", bucket}, {"Key", key}, {"_InPlace", true}}};
-      Json found = co_await call_(get, context);
-      DataFile file{key.substr(key.rfind('/') + 1), found.value("_BodyFile", ""), std::nullopt};
-      if (!found.contains("_BodyFile")) file.bytes = found.value("Body", "");
-      files.push_back(std::move(file));
-    }
-    token.reset();
-    if (page.value("IsTruncated", false) && page.contains("NextContinuationToken")) {
-      token = page["NextContinuationToken"].get<std::string>();
-    }
-  } while (token);
-  co_return files;
-}
-
-awaitable<std::vector<PartitionData>> AthenaService::table_data(RequestContext& context, const Json& table) {
-  std::vector<PartitionData> partitions;
-  const Json sd = table.value("StorageDescriptor", Json::object());
-  if (table.value("PartitionKeys", Json::array()).empty()) {
-    PartitionData all;
-    std::string location = sd.value("Location", "");
-    if (!location.empty()) all.files = co_await list_location(context, location);
-    partitions.push_back(std::move(all));
-    co_return partitions;
-  }
-  std::optional<std::string> token;
-  do {
-    Json request = {{"DatabaseName", table.value("DatabaseName", "")}, {"TableName", table.value("Name", "")}};
-    if (token) request["NextToken"] = *token;
-    delivery::Target target{"glue", "GetPartitions", context.account_id, context.region, request};
-    Json page = co_await call_(target, context);
-    for (const auto& partition : page.value("Partitions", Json::array())) {
-      PartitionData data;
-      for (const auto& value : partition.value("Values", Json::array())) data.values.push_back(value.get<std::string>());
-      const Json psd = partition.value("StorageDescriptor", Json::object());
-      std::string location = psd.value("Location", "");
-      if (!location.empty()) data.files = co_await list_location(context, location);
-      partitions.push_back(std::move(data));
-    }
-    token.reset();
-    if (page.contains("NextToken") && page["NextToken"].is_string()) token = page["NextToken"].get<std::string>();
-  } while (token);
-  co_return partitions;
-}
-
 awaitable<void> AthenaService::run_query(RequestContext context, std::string id) {
   std::string key = context.account_id + "/" + context.region + "/" + id;
   auto stored = queries_.get(key);
   if (!stored || (*stored)["Status"].value("State", "") != "QUEUED") co_return;
   Json record = *stored;
   int64_t submitted = record.value("_Submitted", int64_t{0});
-  std::string database = lower(record["QueryExecutionContext"].value("Database", "default"));
+  std::string database = record["QueryExecutionContext"].value("Database", "default");
+  std::transform(database.begin(), database.end(), database.begin(), [](unsigned char c) { return std::tolower(c); });
   std::vector<std::string> parameters;
   for (const auto& parameter : record.value("ExecutionParameters", Json::array())) parameters.push_back(parameter);
 
@@ -261,66 +116,19 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
 
   auto scratch = files_dir_ / "scratch" / id;
   auto spill_dir = files_dir_ / "spill" / id;
-  std::shared_ptr<DuckDbSession> session;
-  std::set<TableRef> tables;
-  if (!failure) {
-    mark_running(key, submitted);
-    try {
-      auto opening = asio::co_spawn(*engine_pool_, open_session(*sessions_, *engine_pool_, spill_dir),
-                                    asio::use_awaitable);
-      session = co_await std::move(opening);
-      {
-        std::lock_guard lock(running_mutex_);
-        running_[key] = session;
-      }
-      auto planning = asio::co_spawn(*engine_pool_, plan(session, sql, database), asio::use_awaitable);
-      tables = co_await std::move(planning);
-    } catch (const EngineError& error) {
-      failure = failure_from_engine(error, database);
-    } catch (const std::exception& error) {
-      failure = QueryFailure{1, 200, std::string("GENERIC_INTERNAL_ERROR: ") + error.what()};
-    }
-  }
-
-  std::vector<TableView> views;
-  for (auto it = tables.begin(); !failure && it != tables.end(); ++it) {
-    std::optional<AwsError> lookup_error;
-    Json found;
-    try {
-      delivery::Target target{"glue", "GetTable", context.account_id, context.region,
-                              {{"DatabaseName", it->database}, {"Name", it->name}}};
-      found = co_await call_(target, context);
-    } catch (const AwsError& error) {
-      lookup_error = error;
-    }
-    // A name the catalog does not know may be a CTE's: DuckDB reports what is really missing.
-    if (lookup_error) continue;
-    TableView view{*it, found.value("Table", Json::object()), {}};
-    try {
-      view.partitions = co_await table_data(context, view.table);
-    } catch (const AwsError& error) {
-      lookup_error = error;
-    }
-    if (lookup_error) {
-      failure = QueryFailure{2, 1000, "HIVE_CANNOT_OPEN_SPLIT: Error opening Hive split of table " + it->database +
-                                          "." + it->name + ": " + lookup_error->message + " (Error Code: " +
-                                          lookup_error->code + ")"};
-      break;
-    }
-    views.push_back(std::move(view));
-  }
-
   Outcome outcome;
   auto result_file = results_dir(context) / (id + ".csv");
   if (!failure) {
+    mark_running(key, submitted);
     try {
-      auto executing = asio::co_spawn(*engine_pool_, execute(session, std::move(views), sql, database, scratch, result_file),
-                                      asio::use_awaitable);
+      auto preparing = session_for(context, key, sql, database, scratch, spill_dir);
+      auto session = co_await std::move(preparing);
+      auto executing = asio::co_spawn(*engine_pool_, execute(session, sql, result_file), asio::use_awaitable);
       outcome = co_await std::move(executing);
+    } catch (const QueryFailure& error) {
+      failure = error;
     } catch (const EngineError& error) {
       failure = failure_from_engine(error, database);
-    } catch (const UnsupportedTable& error) {
-      failure = QueryFailure{2, 1000, error.what()};
     } catch (const std::exception& error) {
       failure = QueryFailure{1, 200, std::string("GENERIC_INTERNAL_ERROR: ") + error.what()};
     }

@@ -177,6 +177,13 @@ std::vector<Column> columns_of(const Json& list) {
 
 }  // namespace
 
+std::pair<std::string, std::string> split_s3(const std::string& location) {
+  auto rest = location.substr(location.starts_with("s3a://") ? 6 : std::min<size_t>(5, location.size()));
+  auto slash = rest.find('/');
+  if (slash == std::string::npos) return {rest, ""};
+  return {rest.substr(0, slash), rest.substr(slash + 1)};
+}
+
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);

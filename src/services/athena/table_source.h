@@ -45,6 +45,9 @@ std::string duckdb_type(std::string_view hive_type);
 std::string create_table_view(const Json& table, const std::vector<PartitionData>& partitions,
                               const std::filesystem::path& root, const std::string& view);
 
+// "s3://bucket/key/prefix" -> bucket, "key/prefix" (s3a:// too).
+std::pair<std::string, std::string> split_s3(const std::string& location);
+
 // A name quoted for DuckDB ("a""b").
 std::string quote_identifier(std::string_view name);
 std::string quote_literal(std::string_view text);
