@@ -61,7 +61,10 @@ struct StatementOutcome {
   std::vector<std::pair<std::string, std::string>> columns;
   std::vector<std::vector<std::optional<std::string>>> rows;
   std::string text;
+  int64_t update_count = 0;  // rows a CTAS or INSERT INTO wrote
 };
+
+struct WriteStatement;
 
 class SessionPool;
 
@@ -141,6 +144,11 @@ class AthenaService final : public Service {
   std::optional<std::string> expand_prepared(const RequestContext& context, const std::string& work_group,
                                              const std::string& query,
                                              const std::vector<std::string>& parameters) const;
+  // table_write.cpp: CREATE VIEW / DROP VIEW, CTAS and INSERT INTO: the query run in DuckDB, its
+  // files put in S3 through PutObject, the catalog changed through Glue's operations. Throws
+  // QueryFailure.
+  awaitable<StatementOutcome> run_write(RequestContext& context, const Json& record, const WriteStatement& write,
+                                        const std::string& database);
   // query_run.cpp: runs a stored QUEUED query to its end state (statement_run.cpp: DDL and utility
   // statements).
   awaitable<void> run_query(RequestContext context, std::string id);

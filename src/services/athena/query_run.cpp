@@ -109,7 +109,8 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
                                     "ExecutionParameters differ in number"};
   }
 
-  if (!failure && record.value("StatementType", "DML") != "DML") {
+  // Statements that change the catalog or write tables (INSERT INTO is DML) run as statements.
+  if (!failure && (record.value("StatementType", "DML") != "DML" || first_keyword(record["Query"].get<std::string>()) == "INSERT")) {
     co_await run_catalog_query(context, record, database);
     co_return;
   }

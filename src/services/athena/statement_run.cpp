@@ -1,10 +1,11 @@
-// A DDL or utility statement from QUEUED to its end: run against the catalog
-// (catalog_statements.cpp), its rows kept for GetQueryResults and its text put at the output
+// A DDL or utility statement (or a write: a view, CTAS, INSERT INTO) from QUEUED to its end: run
+// against the catalog (catalog_statements.cpp, table_write.cpp), its rows kept for GetQueryResults and its text put at the output
 // location as <id>.txt.
 #include <fstream>
 
 #include "services/athena/athena_service.h"
 #include "services/athena/query_failure.h"
+#include "services/athena/write_statement.h"
 
 namespace nimbus::athena {
 
@@ -38,9 +39,17 @@ awaitable<void> AthenaService::run_catalog_query(RequestContext& context, const 
   StatementOutcome outcome;
   try {
     std::string statement = record["Query"].get<std::string>();
-    outcome = co_await run_catalog_statement(context, statement, database);
+    if (auto write = parse_write_statement(statement)) {
+      auto writing = run_write(context, record, *write, database);
+      outcome = co_await std::move(writing);
+    } else {
+      auto running = run_catalog_statement(context, statement, database);
+      outcome = co_await std::move(running);
+    }
   } catch (const QueryFailure& error) {
     failure = error;
+  } catch (const WriteSyntaxError& error) {
+    failure = QueryFailure{2, 1000, std::string("SYNTAX_ERROR: ") + error.what()};
   } catch (const AwsError& error) {
     failure = QueryFailure{2, 1003, "FAILED: " + error.message};
   }
@@ -72,6 +81,7 @@ awaitable<void> AthenaService::run_catalog_query(RequestContext& context, const 
     for (const auto& [name, type] : outcome.columns) columns.push_back({name, type});
     r["_Columns"] = columns;
     r["_Rows"] = outcome.rows.size();
+    r["_UpdateCount"] = outcome.update_count;
     r["_ResultFile"] = result_file.string();
   };
   co_await settle(key, ended);
