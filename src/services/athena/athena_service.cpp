@@ -26,6 +26,18 @@ const std::unordered_map<std::string_view, AthenaService::Handler>& AthenaServic
       {"ListWorkGroups", &AthenaService::list_work_groups},
       {"UpdateWorkGroup", &AthenaService::update_work_group},
       {"DeleteWorkGroup", &AthenaService::delete_work_group},
+      {"CreateNamedQuery", &AthenaService::create_named_query},
+      {"GetNamedQuery", &AthenaService::get_named_query},
+      {"BatchGetNamedQuery", &AthenaService::batch_get_named_query},
+      {"ListNamedQueries", &AthenaService::list_named_queries},
+      {"UpdateNamedQuery", &AthenaService::update_named_query},
+      {"DeleteNamedQuery", &AthenaService::delete_named_query},
+      {"CreatePreparedStatement", &AthenaService::create_prepared_statement},
+      {"GetPreparedStatement", &AthenaService::get_prepared_statement},
+      {"BatchGetPreparedStatement", &AthenaService::batch_get_prepared_statement},
+      {"ListPreparedStatements", &AthenaService::list_prepared_statements},
+      {"UpdatePreparedStatement", &AthenaService::update_prepared_statement},
+      {"DeletePreparedStatement", &AthenaService::delete_prepared_statement},
       {"ListDataCatalogs", &AthenaService::list_data_catalogs},
       {"GetDataCatalog", &AthenaService::get_data_catalog},
       {"ListDatabases", &AthenaService::list_databases},
@@ -42,7 +54,9 @@ AthenaService::AthenaService(AthenaDeps deps)
       files_dir_(std::move(deps.files_dir)),
       call_(std::move(deps.call)),
       work_groups_(deps.store, std::string(kSpace), "workgroup"),
-      queries_(deps.store, std::string(kSpace), "query") {}
+      queries_(deps.store, std::string(kSpace), "query"),
+      named_queries_(deps.store, std::string(kSpace), "namedquery"),
+      prepared_(deps.store, std::string(kSpace), "prepared") {}
 
 AthenaService::~AthenaService() { stop(); }
 
@@ -68,6 +82,8 @@ void AthenaService::start(boost::asio::any_io_executor executor) {
   sessions_ = std::make_unique<SessionPool>(sql::EngineLimits{"1GB", 2, {}});
   work_groups_.load();
   queries_.load();
+  named_queries_.load();
+  prepared_.load();
   std::error_code ignored;
   std::filesystem::remove_all(files_dir_ / "scratch", ignored);
   std::filesystem::remove_all(files_dir_ / "spill", ignored);
@@ -109,6 +125,8 @@ awaitable<void> AthenaService::reset() {
   }
   work_groups_.clear();
   queries_.clear();
+  named_queries_.clear();
+  prepared_.clear();
   co_await store_.wipe(kSpace);
   std::error_code ignored;
   std::filesystem::remove_all(files_dir_ / "results", ignored);
@@ -118,6 +136,8 @@ Json AthenaService::health() const {
   return {{"state", "running"},
           {"work_groups", work_groups_.list("").size()},
           {"queries", queries_.list("").size()},
+          {"named_queries", named_queries_.list("").size()},
+          {"prepared_statements", prepared_.list("").size()},
           {"queries_run", queries_run_.load()},
           {"queries_running", running_count()}};
 }

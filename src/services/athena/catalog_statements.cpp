@@ -5,6 +5,7 @@
 #include "services/athena/hive_ddl.h"
 #include "services/athena/hive_ddl_glue.h"
 #include "services/athena/query_failure.h"
+#include "services/athena/trino_dialect.h"
 
 namespace nimbus::athena {
 
@@ -175,7 +176,13 @@ StatementOutcome lines_outcome(const std::string& column, const std::vector<std:
 }
 
 awaitable<StatementOutcome> AthenaService::run_catalog_statement(RequestContext& context, const std::string& statement,
-                                                                 const std::string& database) {
+                                                                 const std::string& database,
+                                                                 const std::string& work_group) {
+  // PREPARE / DEALLOCATE PREPARE: the work group's prepared statements (prepared_statement_ops.cpp).
+  if (auto keyword = first_keyword(statement); keyword == "PREPARE" || keyword == "DEALLOCATE") {
+    auto preparing = run_prepare_statement(context, statement, work_group);
+    co_return co_await std::move(preparing);
+  }
   std::optional<QueryFailure> failure;
   HiveStatement parsed;
   try {

@@ -102,8 +102,17 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
 
   std::optional<QueryFailure> failure;
   std::string sql;
+  std::string query = record["Query"].get<std::string>();
   try {
-    sql = to_duckdb_sql(record["Query"].get<std::string>(), parameters);
+    if (auto expanded = expand_prepared(context, record.value("WorkGroup", "primary"), query, parameters)) {
+      query = *expanded;
+      parameters.clear();
+    }
+  } catch (const QueryFailure& error) {
+    failure = error;
+  }
+  try {
+    if (!failure && record.value("StatementType", "DML") == "DML") sql = to_duckdb_sql(query, parameters);
   } catch (const std::invalid_argument&) {
     failure = QueryFailure{2, 1000, "Query parameter count mismatch: the query's ? placeholders and "
                                     "ExecutionParameters differ in number"};

@@ -39,11 +39,12 @@ awaitable<void> AthenaService::run_catalog_query(RequestContext& context, const 
   StatementOutcome outcome;
   try {
     std::string statement = record["Query"].get<std::string>();
+    std::string group = record.value("WorkGroup", "primary");
     if (auto write = parse_write_statement(statement)) {
       auto writing = run_write(context, record, *write, database);
       outcome = co_await std::move(writing);
     } else {
-      auto running = run_catalog_statement(context, statement, database);
+      auto running = run_catalog_statement(context, statement, database, group);
       outcome = co_await std::move(running);
     }
   } catch (const QueryFailure& error) {

@@ -177,7 +177,10 @@ std::string first_keyword(std::string_view sql) {
 std::string statement_type(std::string_view sql) {
   auto keyword = first_keyword(sql);
   if (keyword == "SHOW" || keyword == "DESCRIBE" || keyword == "DESC" || keyword == "EXPLAIN") return "UTILITY";
-  if (keyword == "CREATE" || keyword == "DROP" || keyword == "ALTER" || keyword == "MSCK") return "DDL";
+  if (keyword == "CREATE" || keyword == "DROP" || keyword == "ALTER" || keyword == "MSCK" || keyword == "PREPARE" ||
+      keyword == "DEALLOCATE") {
+    return "DDL";
+  }
   // Queries, and statements nothing recognises (the engine's parse then says what is wrong).
   return "DML";
 }

@@ -24,7 +24,7 @@ const std::string& trino_function_macros();
 // parentheses; "" for none.
 std::string first_keyword(std::string_view sql);
 
-// Athena's StatementType for a statement: "DDL" (CREATE, DROP, ALTER, MSCK), "UTILITY" (SHOW,
+// Athena's StatementType for a statement: "DDL" (CREATE, DROP, ALTER, MSCK, PREPARE, DEALLOCATE), "UTILITY" (SHOW,
 // DESCRIBE, EXPLAIN) or "DML" (queries, and anything else: the engine says what is wrong with it).
 std::string statement_type(std::string_view sql);
 

@@ -240,8 +240,8 @@ def test_create_table_with_serde_properties_reads_the_csv(lake):
 @pytest.mark.parametrize("statement,category,error_type,prefix", [
     ("CREATE EXTERNAL TABLE x (a int,) LOCATION 's3://b/x/'", 2, 1000, "FAILED: ParseException line 1:31 "),
     ("CREATE EXTERNAL TABLE x (a notatype) LOCATION 's3://b/x/'", 2, 1000, "FAILED: ParseException"),
-    ("CREATE VIEW v AS SELECT 1", 2, 1000, "NOT_SUPPORTED: nimbus does not run CREATE VIEW statements yet"),
-    ("CREATE TABLE t WITH (format = 'PARQUET') AS SELECT 1 AS a", 2, 1000, "NOT_SUPPORTED"),
+    ("CREATE VIEW v AS SELEC 1", 2, 1000, "SYNTAX_ERROR"),
+    ("CREATE TABLE t WITH (format = 'AVRO') AS SELECT 1 AS a", 2, 1000, "NOT_SUPPORTED: CTAS with format 'avro'"),
     ("EXPLAIN SELECT 1", 2, 1000, "NOT_SUPPORTED"),
     ("DESCRIBE analytics.no_such_table", 2, 1003,
      "FAILED: SemanticException [Error 10001]: Table not found analytics.no_such_table"),
