@@ -86,6 +86,9 @@ DuckDbSession::DuckDbSession(const EngineLimits& limits) {
   // Nothing is fetched at run time: extensions are the ones built in.
   duckdb_api().set_config(config, "autoinstall_known_extensions", "false");
   duckdb_api().set_config(config, "autoload_known_extensions", "false");
+  // A statement binds its Parquet files more than once (checked, described, run): read each
+  // file's footer once.
+  duckdb_api().set_config(config, "parquet_metadata_cache", "true");
   char* error = nullptr;
   duckdb_state state;
   {
