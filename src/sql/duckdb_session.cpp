@@ -86,9 +86,6 @@ DuckDbSession::DuckDbSession(const EngineLimits& limits) {
   // Nothing is fetched at run time: extensions are the ones built in.
   duckdb_api().set_config(config, "autoinstall_known_extensions", "false");
   duckdb_api().set_config(config, "autoload_known_extensions", "false");
-  // A statement binds its Parquet files more than once (checked, described, run): read each
-  // file's footer once.
-  duckdb_api().set_config(config, "parquet_metadata_cache", "true");
   char* error = nullptr;
   duckdb_state state;
   {
@@ -110,6 +107,9 @@ DuckDbSession::DuckDbSession(const EngineLimits& limits) {
     duckdb_api().close(&database_);
     throw EngineError(EngineError::Kind::Other, "duckdb connect");
   }
+  // A statement binds its Parquet files more than once (checked, described, run): read each
+  // file's footer once. (The Parquet extension's option: settable once the database is open.)
+  execute("SET parquet_metadata_cache = true");
   if (!limits.spill_dir.empty()) execute("SET temp_directory = " + quoted_setting(limits.spill_dir.string()));
 }
 
