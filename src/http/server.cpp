@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <fcntl.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -21,6 +23,10 @@ using asio::ip::tcp;
 using asio::use_awaitable;
 
 namespace {
+
+// Programs nimbus runs (Lambda runtimes, Glue jobs) must not inherit the server's sockets: one that
+// outlives nimbus would keep the port. (Asio opens and accepts without SOCK_CLOEXEC.)
+void close_on_exec(int fd) { ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC); }
 
 // The peer's address as text; an IPv4-mapped IPv6 peer is shown as IPv4.
 std::string peer_address(const tcp::socket& socket) {
@@ -51,6 +57,7 @@ HttpServer::~HttpServer() = default;
 void HttpServer::listen(const std::string& host, unsigned short port) {
   tcp::endpoint endpoint{asio::ip::make_address(host), port};
   acceptor_.open(endpoint.protocol());
+  close_on_exec(acceptor_.native_handle());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
@@ -77,6 +84,7 @@ asio::awaitable<void> HttpServer::accept_loop() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    close_on_exec(socket.native_handle());
     auto connection = std::make_shared<Connection>(std::move(socket));
     {
       std::lock_guard lock(connections_mutex_);
