@@ -1,7 +1,7 @@
 #include "sql/duckdb_session.h"
 
 #include "sql/duckdb_api.h"
-#include <sys/resource.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,11 +67,16 @@ std::string quoted_setting(const std::string& value) {
   return out + "'";
 }
 
-constexpr int kBackgroundNice = 19;
+// SCHED_IDLE: a request thread that wakes preempts SQL work at once, not after the scheduler's
+// wake-up granularity as with a high nice value only.
+void make_background(pid_t tid) {
+  sched_param none{};
+  ::sched_setscheduler(tid, SCHED_IDLE, &none);
+}
 
 }  // namespace
 
-void run_in_background() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice); }
+void run_in_background() { make_background(gettid()); }
 
 DuckDbSession::DuckDbSession(const EngineLimits& limits) {
   try {
@@ -96,7 +101,7 @@ DuckDbSession::DuckDbSession(const EngineLimits& limits) {
     std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(worker_threads_));
   }
   // The database's own threads run its queries' work: in the background like their callers.
-  for (int tid : worker_threads_) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), kBackgroundNice);
+  for (int tid : worker_threads_) make_background(tid);
   duckdb_api().destroy_config(&config);
   if (state != DuckDBSuccess) {
     std::string message = error ? error : "duckdb open";

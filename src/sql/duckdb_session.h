@@ -2,7 +2,7 @@
 // The embedded SQL engine services share (Athena's queries, Glue's crawlers): DuckDB through its C
 // API. A session is an in-memory database of its own (so nothing one account defines is seen by
 // another, and a query's views die with it), with a memory limit, spilling to a folder of the
-// data dir, and a few threads at the lowest CPU priority. Used from one thread at a time;
+// data dir, and a few threads in the idle scheduling class. Used from one thread at a time;
 // interrupt() from any thread.
 
 #include <atomic>
@@ -34,7 +34,7 @@ struct EngineLimits {
   std::filesystem::path spill_dir;
 };
 
-// Lowers the calling thread's CPU priority to the lowest (nice 19): SQL work then takes only the
+// Puts the calling thread in the idle scheduling class (SCHED_IDLE): SQL work then takes only the
 // CPU that request handling leaves, so a long query does not slow other services' requests.
 void run_in_background();
 
