@@ -124,6 +124,7 @@ DuckDbSession::~DuckDbSession() {
 }
 
 void DuckDbSession::execute(const std::string& sql) {
+  throw_if_interrupted();
   Result result;
   if (duckdb_api().query(connection_, sql.c_str(), &result.value) != DuckDBSuccess) {
     std::string message = duckdb_api().result_error(&result.value);
@@ -132,6 +133,7 @@ void DuckDbSession::execute(const std::string& sql) {
 }
 
 std::vector<std::vector<std::optional<std::string>>> DuckDbSession::rows(const std::string& sql) {
+  throw_if_interrupted();
   Result result;
   if (duckdb_api().query(connection_, sql.c_str(), &result.value) != DuckDBSuccess) {
     std::string message = duckdb_api().result_error(&result.value);
@@ -156,6 +158,7 @@ std::vector<std::vector<std::optional<std::string>>> DuckDbSession::rows(const s
 }
 
 void DuckDbSession::check(const std::string& query) {
+  throw_if_interrupted();
   duckdb_prepared_statement prepared = nullptr;
   auto state = duckdb_api().prepare(connection_, query.c_str(), &prepared);
   std::string message = state == DuckDBSuccess ? "" : duckdb_api().prepare_error(prepared);
@@ -185,6 +188,13 @@ int64_t DuckDbSession::bytes_read() const {
   return std::max<int64_t>(0, total);
 }
 
-void DuckDbSession::interrupt() { duckdb_api().interrupt(connection_); }
+void DuckDbSession::interrupt() {
+  interrupted_ = true;
+  duckdb_api().interrupt(connection_);
+}
+
+void DuckDbSession::throw_if_interrupted() const {
+  if (interrupted_) throw EngineError(EngineError::Kind::Interrupted, "INTERRUPT Error: Interrupted!");
+}
 
 }  // namespace nimbus::athena

@@ -63,15 +63,19 @@ class DuckDbSession {
   // partition pruning, column projection and row-group skipping.
   void start_reading();
   int64_t bytes_read() const;
-  // Makes the running statement fail with Kind::Interrupted (thread-safe).
+  // Makes the running statement, and every later one, fail with Kind::Interrupted (thread-safe):
+  // an interrupt between two statements is not lost.
   void interrupt();
 
  private:
+  void throw_if_interrupted() const;
+
   _duckdb_database* database_ = nullptr;
   _duckdb_connection* connection_ = nullptr;
   std::vector<int> worker_threads_;  // the database's own threads (Linux thread ids)
   std::vector<int64_t> worker_read_from_;
   int64_t caller_read_from_ = 0;
+  std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace nimbus::athena

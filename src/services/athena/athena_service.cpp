@@ -2,6 +2,7 @@
 
 #include "services/athena/athena_errors.h"
 #include "services/athena/session_pool.h"
+#include "services/athena/work_group_slots.h"
 #include "sql/duckdb_session.h"
 
 namespace nimbus::athena {
@@ -80,6 +81,7 @@ void AthenaService::start(boost::asio::any_io_executor executor) {
   engine_pool_ = std::make_unique<boost::asio::thread_pool>(kConcurrentQueries);
   // Per query: 1 GB before spilling to the data dir, 2 threads.
   sessions_ = std::make_unique<SessionPool>(sql::EngineLimits{"1GB", 2, {}});
+  slots_ = std::make_unique<WorkGroupSlots>(kQueriesPerWorkGroup);
   work_groups_.load();
   queries_.load();
   named_queries_.load();

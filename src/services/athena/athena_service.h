@@ -6,7 +6,8 @@
 //
 // Execution: StartQueryExecution stores the query QUEUED and answers; a coroutine on the I/O
 // executor gathers the catalog and object locations, and the engine work (planning, scanning,
-// writing results) runs on the engine pool, kConcurrentQueries at a time, never on an I/O thread.
+// writing results) runs on the engine pool, kConcurrentQueries at a time (kQueriesPerWorkGroup of
+// one work group), never on an I/O thread.
 // Each query has a DuckDB database of its own with a memory limit, spilling under the data dir.
 // A query still QUEUED or RUNNING when nimbus stops ends FAILED at the next start.
 //
@@ -67,10 +68,12 @@ struct StatementOutcome {
 struct WriteStatement;
 
 class SessionPool;
+class WorkGroupSlots;
 
 class AthenaService final : public Service {
  public:
-  static constexpr int kConcurrentQueries = 4;
+  static constexpr int kConcurrentQueries = 8;
+  static constexpr size_t kQueriesPerWorkGroup = 4;
 
   explicit AthenaService(AthenaDeps deps);
   ~AthenaService() override;
@@ -190,6 +193,7 @@ class AthenaService final : public Service {
   boost::asio::any_io_executor executor_;
   std::unique_ptr<boost::asio::thread_pool> engine_pool_;
   std::unique_ptr<SessionPool> sessions_;
+  std::unique_ptr<WorkGroupSlots> slots_;
   bool started_ = false;
   // Sessions of running queries, for StopQueryExecution.
   mutable std::mutex running_mutex_;

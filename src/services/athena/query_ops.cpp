@@ -108,6 +108,9 @@ awaitable<Json> AthenaService::start_query_execution(RequestContext& context, co
                  {"_Submitted", clock_.now_ms()},
                  {"_Token", token}};
   if (in.contains("ExecutionParameters")) record["ExecutionParameters"] = in["ExecutionParameters"];
+  if (auto cutoff = configuration.find("BytesScannedCutoffPerQuery"); cutoff != configuration.end()) {
+    record["_BytesCutoff"] = *cutoff;
+  }
   if (type == "DML") record["SubstatementType"] = first_keyword(query);
   auto updated = queries_.update(scope(context) + id, [&](std::optional<Json>& stored) { stored = record; });
   co_await updated.first->wait();

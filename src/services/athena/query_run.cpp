@@ -11,6 +11,7 @@
 #include "sql/duckdb_session.h"
 #include "services/athena/query_failure.h"
 #include "services/athena/session_pool.h"
+#include "services/athena/work_group_slots.h"
 #include "services/athena/trino_dialect.h"
 
 namespace nimbus::athena {
@@ -128,13 +129,22 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
   auto spill_dir = files_dir_ / "spill" / id;
   Outcome outcome;
   auto result_file = results_dir(context) / (id + ".csv");
+  bool over_cutoff = false;
+  std::shared_ptr<void> slot;
   if (!failure) {
+    auto acquiring = slots_->acquire(context.account_id + "/" + context.region + "/" +
+                                     record.value("WorkGroup", "primary"));
+    slot = co_await std::move(acquiring);
+    // Stopped while it waited for its slot.
+    auto now_stored = queries_.get(key);
+    if (!now_stored || (*now_stored)["Status"].value("State", "") != "QUEUED") co_return;
     mark_running(key, submitted);
     try {
       auto preparing = session_for(context, key, sql, database, scratch, spill_dir);
       auto session = co_await std::move(preparing);
       auto executing = asio::co_spawn(*engine_pool_, execute(session, sql, result_file), asio::use_awaitable);
       outcome = co_await std::move(executing);
+      over_cutoff = record.contains("_BytesCutoff") && outcome.bytes_scanned > record["_BytesCutoff"].get<int64_t>();
     } catch (const QueryFailure& error) {
       failure = error;
     } catch (const EngineError& error) {
@@ -151,6 +161,18 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
   std::filesystem::remove_all(scratch, ignored);
   std::filesystem::remove_all(spill_dir, ignored);
 
+  if (over_cutoff) {
+    // The work group's BytesScannedCutoffPerQuery: Athena cancels such a query.
+    std::filesystem::remove(result_file, ignored);
+    std::function<void(Json&)> cancelled = [&](Json& r) {
+      r["Status"]["State"] = "CANCELLED";
+      r["Status"]["CompletionDateTime"] = static_cast<double>(clock_.now_ms()) / 1000.0;
+      r["Status"]["StateChangeReason"] = "Query cancelled! : Bytes scanned limit was exceeded";
+      r["Statistics"]["DataScannedInBytes"] = outcome.bytes_scanned;
+    };
+    co_await settle(key, cancelled);
+    co_return;
+  }
   if (!failure) {
     auto putting = put_result(context, record, Json{{"ContentType", "text/csv"}, {"_BodyFile", result_file.string()}});
     failure = co_await std::move(putting);

@@ -204,6 +204,9 @@ awaitable<std::shared_ptr<DuckDbSession>> AthenaService::session_for(RequestCont
       std::lock_guard lock(running_mutex_);
       running_[key] = session;
     }
+    // A stop that came before the session was registered interrupted nothing.
+    auto stored = queries_.get(key);
+    if (stored && (*stored)["Status"].value("State", "") == "CANCELLED") session->interrupt();
     auto planning = asio::co_spawn(*engine_pool_, plan(session, sql, database), asio::use_awaitable);
     tables = co_await std::move(planning);
   } catch (const EngineError& error) {

@@ -257,3 +257,43 @@ def test_a_retry_with_the_same_client_request_token_answers_the_same_query(lake)
     with pytest.raises(ClientError) as error:
         lake.athena.start_query_execution(**{**args, "QueryString": "SELECT 8"})
     assert error.value.response["Error"]["Code"] == "InvalidRequestException"
+
+
+def test_a_work_group_runs_at_most_four_queries_at_once_and_queues_the_rest(lake, nimbus):
+    slow = "SELECT SUM(hash(i)) FROM range(100000000000) t(i)"
+    ids = [lake.athena.start_query_execution(QueryString=slow, ResultConfiguration={
+        "OutputLocation": f"s3://{lake.results}/out/"})["QueryExecutionId"] for _ in range(6)]
+    deadline = time.time() + 10
+    while True:
+        states = [lake.athena.get_query_execution(QueryExecutionId=q)["QueryExecution"]["Status"]["State"]
+                  for q in ids]
+        if states.count("RUNNING") == 4:
+            break
+        assert time.time() < deadline, states
+        time.sleep(0.05)
+    time.sleep(0.3)
+    states = [lake.athena.get_query_execution(QueryExecutionId=q)["QueryExecution"]["Status"]["State"] for q in ids]
+    assert states.count("RUNNING") == 4 and states.count("QUEUED") == 2, states
+    for q in ids:
+        lake.athena.stop_query_execution(QueryExecutionId=q)
+    while nimbus.health()["details"]["athena"]["queries_running"] != 0:
+        assert time.time() < deadline + 10
+        time.sleep(0.05)
+    assert all(lake.athena.get_query_execution(QueryExecutionId=q)["QueryExecution"]["Status"]["State"] == "CANCELLED"
+               for q in ids)
+
+
+def test_a_query_over_the_work_groups_bytes_scanned_cutoff_is_cancelled(lake):
+    row = "x" * 1000 + "\n"
+    lake.s3.put_object(Bucket=lake.bucket, Key="raw/wide/wide.txt", Body=(row * 12000).encode())
+    lake.glue.create_table(DatabaseName="raw_database", TableInput={
+        "Name": "wide", "StorageDescriptor": {"Columns": [{"Name": "line", "Type": "string"}],
+                                               "Location": f"s3://{lake.bucket}/raw/wide/"}})
+    name = "cutoff-" + lake.bucket
+    lake.athena.create_work_group(Name=name, Configuration={
+        "BytesScannedCutoffPerQuery": 10000000,
+        "ResultConfiguration": {"OutputLocation": f"s3://{lake.results}/cutoff/"}})
+    execution = lake.run("SELECT COUNT(*) FROM raw_database.wide", WorkGroup=name)
+    assert execution["Status"]["State"] == "CANCELLED", execution["Status"]
+    assert execution["Status"]["StateChangeReason"] == "Query cancelled! : Bytes scanned limit was exceeded"
+    assert lake.run("SELECT COUNT(*) FROM raw_database.wide")["Status"]["State"] == "SUCCEEDED"

@@ -35,6 +35,18 @@ TEST(DuckDbSession, DescribeAndRowsAnswerTypesAndValues) {
   EXPECT_FALSE(rows[0][2].has_value());
 }
 
+TEST(DuckDbSession, AnInterruptBetweenStatementsStopsTheNextOne) {
+  DuckDbSession session(EngineLimits{"256MB", 1, {}});
+  session.interrupt();
+  EXPECT_EQ(kind_of_failure(session, "SELECT 1"), EngineError::Kind::Interrupted);
+  try {
+    session.execute("SELECT 1");
+    ADD_FAILURE() << "ran after an interrupt";
+  } catch (const EngineError& error) {
+    EXPECT_EQ(error.kind(), EngineError::Kind::Interrupted);
+  }
+}
+
 TEST(DuckDbSession, NothingIsFetchedAtRunTime) {
   DuckDbSession session(EngineLimits{"256MB", 1, {}});
   EXPECT_THROW(session.execute("INSTALL httpfs"), EngineError);
