@@ -146,3 +146,47 @@ print("ok", boto3.__version__)
 
 def test_newest_boto3_reads_s3_acls_whitespace_keys_and_booleans_as_the_old_one_does(server_factory):
     run_with_newest_boto3(server_factory, S3_WIRE_SCRIPT)
+
+
+ANALYTICS_SCRIPT = r'''
+import json, sys, time
+import boto3
+from botocore.exceptions import ClientError
+endpoint = sys.argv[1]
+kw = dict(region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test")
+s3, glue, athena = (boto3.client(name, **kw) for name in ("s3", "glue", "athena"))
+s3.create_bucket(Bucket="lake")
+s3.put_object(Bucket="lake", Key="raw/events/1.json",
+              Body="\n".join(json.dumps({"user": f"u{i % 3}", "amount": i}) for i in range(30)).encode())
+glue.create_database(DatabaseInput={"Name": "raw"})
+glue.create_table(DatabaseName="raw", TableInput={"Name": "events", "StorageDescriptor": {
+    "Columns": [{"Name": "user", "Type": "string"}, {"Name": "amount", "Type": "int"}],
+    "Location": "s3://lake/raw/events/",
+    "SerdeInfo": {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"}}})
+try:
+    glue.get_table(DatabaseName="raw", Name="nope")
+    raise SystemExit("no error")
+except ClientError as error:
+    assert error.response["Error"]["Code"] == "EntityNotFoundException", error.response
+qid = athena.start_query_execution(QueryString="SELECT user, SUM(amount) AS total FROM events GROUP BY user ORDER BY user",
+                                   QueryExecutionContext={"Database": "raw"},
+                                   ResultConfiguration={"OutputLocation": "s3://lake/results/"})["QueryExecutionId"]
+for _ in range(500):
+    execution = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+    if execution["Status"]["State"] not in ("QUEUED", "RUNNING"):
+        break
+    time.sleep(0.02)
+assert execution["Status"]["State"] == "SUCCEEDED", execution["Status"]
+rows = [[d.get("VarCharValue") for d in r["Data"]] for r in athena.get_query_results(QueryExecutionId=qid)["ResultSet"]["Rows"]]
+assert rows == [["user", "total"], ["u0", "135"], ["u1", "145"], ["u2", "155"]], rows
+try:
+    athena.start_query_execution(QueryString="SELECT 1")
+    raise SystemExit("no error")
+except ClientError as error:
+    assert error.response["Error"]["Code"] == "InvalidRequestException", error.response
+print("ok")
+'''
+
+
+def test_newest_boto3_runs_glue_and_athena_as_the_old_one_does(server_factory):
+    run_with_newest_boto3(server_factory, ANALYTICS_SCRIPT)
