@@ -37,6 +37,7 @@ ROWS = int(os.environ.get("BENCH_ROWS", "10000000"))
 CSV_MB = int(os.environ.get("BENCH_CSV_MB", "1024"))
 PAGE_ROWS = int(os.environ.get("BENCH_PAGE_ROWS", "1000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+POLL = float(os.environ.get("BENCH_POLL_MS", "2")) / 1000  # GetQueryExecution polling of the timed queries
 MONTHS = [(year, month) for year in (2023, 2024) for month in range(1, 13)]
 TOP_SPENDERS = """SELECT user_id, COUNT(*) as purchase_count, SUM(amount) as total_spent
 FROM {table} WHERE year = 2024 AND month = 1 GROUP BY user_id ORDER BY total_spent DESC LIMIT 100"""
@@ -51,7 +52,7 @@ def timed(fn):
     return time.perf_counter() - begun, result
 
 
-def run_query(athena, sql: str, database: str = "analytics", poll: float = 0.002) -> tuple[float, dict]:
+def run_query(athena, sql: str, database: str = "analytics", poll: float | None = None) -> tuple[float, dict]:
     begun = time.perf_counter()
     qid = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
                                        ResultConfiguration={"OutputLocation": "s3://bench-results/q/"})["QueryExecutionId"]
@@ -59,7 +60,7 @@ def run_query(athena, sql: str, database: str = "analytics", poll: float = 0.002
         execution = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
         if execution["Status"]["State"] not in ("QUEUED", "RUNNING"):
             break
-        time.sleep(poll)
+        time.sleep(POLL if poll is None else poll)
     seconds = time.perf_counter() - begun
     if execution["Status"]["State"] != "SUCCEEDED":
         sys.exit(f"query failed: {execution['Status']}")

@@ -79,6 +79,7 @@ void AthenaService::start(boost::asio::any_io_executor executor) {
   started_ = true;
   executor_ = executor;
   engine_pool_ = std::make_unique<boost::asio::thread_pool>(kConcurrentQueries);
+  planning_pool_ = std::make_unique<boost::asio::thread_pool>(kPlanningThreads);
   // Per query: 1 GB before spilling to the data dir, 2 threads.
   sessions_ = std::make_unique<SessionPool>(sql::EngineLimits{"1GB", 2, {}});
   slots_ = std::make_unique<WorkGroupSlots>(kQueriesPerWorkGroup);
@@ -113,9 +114,11 @@ void AthenaService::stop() {
     for (auto& [id, session] : running_) session->interrupt();
   }
   if (sessions_) sessions_->clear();
-  if (engine_pool_) {
-    engine_pool_->join();
-    engine_pool_.reset();
+  for (auto* pool : {&planning_pool_, &engine_pool_}) {
+    if (*pool) {
+      (*pool)->join();
+      pool->reset();
+    }
   }
   sessions_.reset();
 }

@@ -5,9 +5,9 @@
 // PutObject, and GetQueryResults pages the copy Athena keeps (result_pages.h).
 //
 // Execution: StartQueryExecution stores the query QUEUED and answers; a coroutine on the I/O
-// executor gathers the catalog and object locations, and the engine work (planning, scanning,
-// writing results) runs on the engine pool, kConcurrentQueries at a time (kQueriesPerWorkGroup of
-// one work group), never on an I/O thread.
+// executor gathers the catalog and object locations; the engine work runs off the I/O threads:
+// planning and binding on the planning pool, scanning and writing results on the engine pool in
+// the idle scheduling class, kConcurrentQueries at a time (kQueriesPerWorkGroup of one work group).
 // Each query has a DuckDB database of its own with a memory limit, spilling under the data dir.
 // A query still QUEUED or RUNNING when nimbus stops ends FAILED at the next start.
 //
@@ -74,6 +74,7 @@ class AthenaService final : public Service {
  public:
   static constexpr int kConcurrentQueries = 8;
   static constexpr size_t kQueriesPerWorkGroup = 4;
+  static constexpr int kPlanningThreads = 2;
 
   explicit AthenaService(AthenaDeps deps);
   ~AthenaService() override;
@@ -191,7 +192,11 @@ class AthenaService final : public Service {
   storage::RecordTable named_queries_;  // key: <account>/<region>/<id>
   storage::RecordTable prepared_;       // key: <account>/<region>/<work group>/<name>
   boost::asio::any_io_executor executor_;
+  // Scans and writes run on the engine pool, in the idle scheduling class; the short steps before
+  // them (a session taken, the statement planned and bound, tables defined) on the planning pool
+  // at normal priority, so a busy machine does not delay them behind every runnable thread.
   std::unique_ptr<boost::asio::thread_pool> engine_pool_;
+  std::unique_ptr<boost::asio::thread_pool> planning_pool_;
   std::unique_ptr<SessionPool> sessions_;
   std::unique_ptr<WorkGroupSlots> slots_;
   bool started_ = false;

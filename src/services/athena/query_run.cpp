@@ -27,12 +27,17 @@ struct Outcome {
   int64_t engine_ms = 0;
 };
 
+// Binds the statement (errors point into the user's text) and answers its columns.
+awaitable<std::vector<sql::ColumnInfo>> describe(std::shared_ptr<DuckDbSession> session, std::string sql) {
+  session->check(sql);
+  co_return session->describe(sql);
+}
+
+// Runs the statement into Athena's CSV (header, every value quoted, NULL as nothing).
 awaitable<Outcome> execute(std::shared_ptr<DuckDbSession> session, std::string sql, std::filesystem::path result_file) {
   ::nimbus::sql::run_in_background();
   auto started = std::chrono::steady_clock::now();
   Outcome outcome;
-  session->check(sql);
-  for (auto& column : session->describe(sql)) outcome.columns.emplace_back(column.name, column.duckdb_type);
   std::filesystem::create_directories(result_file.parent_path());
   session->start_reading();
   auto count = session->rows("COPY (" + sql + ") TO " + quote_literal(result_file.string()) +
@@ -142,8 +147,11 @@ awaitable<void> AthenaService::run_query(RequestContext context, std::string id)
     try {
       auto preparing = session_for(context, key, sql, database, scratch, spill_dir);
       auto session = co_await std::move(preparing);
+      auto describing = asio::co_spawn(*planning_pool_, describe(session, sql), asio::use_awaitable);
+      auto columns = co_await std::move(describing);
       auto executing = asio::co_spawn(*engine_pool_, execute(session, sql, result_file), asio::use_awaitable);
       outcome = co_await std::move(executing);
+      for (auto& column : columns) outcome.columns.emplace_back(column.name, column.duckdb_type);
       over_cutoff = record.contains("_BytesCutoff") && outcome.bytes_scanned > record["_BytesCutoff"].get<int64_t>();
     } catch (const QueryFailure& error) {
       failure = error;

@@ -59,7 +59,6 @@ void collect_tables(const Json& node, const std::string& database, std::set<Tabl
 }
 
 awaitable<std::set<TableRef>> plan(std::shared_ptr<DuckDbSession> session, std::string sql, std::string database) {
-  ::nimbus::sql::run_in_background();
   auto rows = session->rows("SELECT json_serialize_sql(" + quote_literal(sql) + ")");
   Json tree = Json::parse(rows.at(0).at(0).value_or("{}"), nullptr, false);
   if (tree.is_discarded() || tree.value("error", false)) {
@@ -78,7 +77,6 @@ awaitable<std::set<TableRef>> plan(std::shared_ptr<DuckDbSession> session, std::
 // bound in its own database) and makes `database` the session's.
 awaitable<void> define(std::shared_ptr<DuckDbSession> session, std::vector<CatalogObject> objects, std::string database,
                        std::filesystem::path scratch) {
-  ::nimbus::sql::run_in_background();
   session->execute("ATTACH ':memory:' AS awsdatacatalog");
   std::set<std::string> schemas = {database};
   for (const auto& object : objects) schemas.insert(object.ref.database);
@@ -198,7 +196,7 @@ awaitable<std::shared_ptr<DuckDbSession>> AthenaService::session_for(RequestCont
   std::shared_ptr<DuckDbSession> session;
   std::set<TableRef> tables;
   try {
-    auto opening = asio::co_spawn(*engine_pool_, open_session(*sessions_, *engine_pool_, spill_dir), asio::use_awaitable);
+    auto opening = asio::co_spawn(*planning_pool_, open_session(*sessions_, *engine_pool_, spill_dir), asio::use_awaitable);
     session = co_await std::move(opening);
     {
       std::lock_guard lock(running_mutex_);
@@ -207,7 +205,7 @@ awaitable<std::shared_ptr<DuckDbSession>> AthenaService::session_for(RequestCont
     // A stop that came before the session was registered interrupted nothing.
     auto stored = queries_.get(key);
     if (stored && (*stored)["Status"].value("State", "") == "CANCELLED") session->interrupt();
-    auto planning = asio::co_spawn(*engine_pool_, plan(session, sql, database), asio::use_awaitable);
+    auto planning = asio::co_spawn(*planning_pool_, plan(session, sql, database), asio::use_awaitable);
     tables = co_await std::move(planning);
   } catch (const EngineError& error) {
     failure = failure_from_engine(error, database);
@@ -257,7 +255,7 @@ awaitable<std::shared_ptr<DuckDbSession>> AthenaService::session_for(RequestCont
       std::set<TableRef> inner;
       try {
         object.view_sql = to_duckdb_sql(*original, {});
-        auto planning = asio::co_spawn(*engine_pool_, plan(session, *object.view_sql, ref.database), asio::use_awaitable);
+        auto planning = asio::co_spawn(*planning_pool_, plan(session, *object.view_sql, ref.database), asio::use_awaitable);
         inner = co_await std::move(planning);
       } catch (const EngineError& error) {
         failure = QueryFailure{2, 1000, "VIEW_IS_STALE: line 1:1: View '" + ref.database + "." + ref.name +
@@ -285,7 +283,7 @@ awaitable<std::shared_ptr<DuckDbSession>> AthenaService::session_for(RequestCont
   if (failure) throw *failure;
 
   try {
-    auto defining = asio::co_spawn(*engine_pool_, define(session, std::move(objects), database, scratch), asio::use_awaitable);
+    auto defining = asio::co_spawn(*planning_pool_, define(session, std::move(objects), database, scratch), asio::use_awaitable);
     co_await std::move(defining);
   } catch (const EngineError& error) {
     failure = failure_from_engine(error, database);

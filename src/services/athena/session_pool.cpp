@@ -8,7 +8,6 @@
 namespace nimbus::athena {
 
 std::shared_ptr<sql::DuckDbSession> SessionPool::open() const {
-  sql::run_in_background();
   auto session = std::make_shared<sql::DuckDbSession>(limits_);
   std::string macros = trino_function_macros();
   // Temporary macros: found whichever database the query uses.
@@ -32,6 +31,7 @@ std::shared_ptr<sql::DuckDbSession> SessionPool::take(boost::asio::thread_pool& 
     if (!closed_ && spares_.size() + opening_ < kSpares) {
       ++opening_;
       boost::asio::post(pool, [this] {
+        sql::run_in_background();
         std::shared_ptr<sql::DuckDbSession> spare;
         try {
           spare = open();

@@ -19,8 +19,8 @@ class SessionPool {
 
   explicit SessionPool(sql::EngineLimits limits) : limits_(std::move(limits)) {}
 
-  // A fresh session spilling under `spill_dir`: the spare if there is one, else opened now. Runs
-  // on `pool` (it may open a database); schedules the next spare there.
+  // A fresh session spilling under `spill_dir`: the spare if there is one, else opened now (off
+  // the I/O threads: it may open a database). The next spare is opened on `pool`, in the background.
   std::shared_ptr<sql::DuckDbSession> take(boost::asio::thread_pool& pool, const std::filesystem::path& spill_dir);
   // Drops the spares (stop, before the pool is joined).
   void clear();
