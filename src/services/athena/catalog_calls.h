@@ -59,6 +59,10 @@ QueryFailure ddl_task_failure(const AwsError& error);
 // A statement answering one text column: each line a row, the lines as the output text.
 StatementOutcome lines_outcome(const std::string& column, const std::vector<std::string>& lines);
 
+// Creates the partitions (PartitionInput objects) of Glue's `table` in batches; ones that exist
+// already are left as they are, any other refusal fails the statement.
+awaitable<void> create_partitions(CatalogCalls& calls, const Json& table, const std::vector<Json>& inputs);
+
 // catalog_partitions.cpp: MSCK REPAIR TABLE, ALTER TABLE ADD/DROP PARTITION, SHOW PARTITIONS.
 awaitable<StatementOutcome> run_partition_statement(CatalogCalls& calls, const HiveStatement& statement);
 // catalog_show.cpp: SHOW DATABASES/TABLES/COLUMNS/CREATE TABLE/TBLPROPERTIES, DESCRIBE.

@@ -102,25 +102,6 @@ awaitable<std::vector<Json>> partitions_of(CatalogCalls& calls, const Json& tabl
 }
 
 // Creates the partitions (Glue's PartitionInputs) in batches; a partition already there is no error.
-awaitable<void> create_partitions(CatalogCalls& calls, const Json& table, const std::vector<Json>& inputs) {
-  for (size_t start = 0; start < inputs.size(); start += kCreateBatch) {
-    Json batch = Json::array();
-    for (size_t i = start; i < std::min(inputs.size(), start + kCreateBatch); ++i) batch.push_back(inputs[i]);
-    Json request = {{"DatabaseName", table.value("DatabaseName", "")},
-                    {"TableName", table.value("Name", "")},
-                    {"PartitionInputList", batch}};
-    auto pending = calls.glue("BatchCreatePartition", request);
-    CallAnswer answer = co_await std::move(pending);
-    if (answer.error) throw ddl_task_failure(*answer.error);
-    for (const auto& error : answer.value.value("Errors", Json::array())) {
-      const Json detail = error.value("ErrorDetail", Json::object());
-      std::string code = detail.value("ErrorCode", "");
-      if (code == "AlreadyExistsException") continue;
-      throw ddl_failure(std::string(kDdlTaskError) + code + "(message:" + detail.value("ErrorMessage", "") + ")");
-    }
-  }
-}
-
 awaitable<StatementOutcome> repair_table(CatalogCalls& calls, const HiveStatement& statement) {
   auto getting = calls.table(statement);
   Json table = co_await std::move(getting);
@@ -282,6 +263,25 @@ awaitable<StatementOutcome> show_partitions(CatalogCalls& calls, const HiveState
 }
 
 }  // namespace
+
+awaitable<void> create_partitions(CatalogCalls& calls, const Json& table, const std::vector<Json>& inputs) {
+  for (size_t start = 0; start < inputs.size(); start += kCreateBatch) {
+    Json batch = Json::array();
+    for (size_t i = start; i < std::min(inputs.size(), start + kCreateBatch); ++i) batch.push_back(inputs[i]);
+    Json request = {{"DatabaseName", table.value("DatabaseName", "")},
+                    {"TableName", table.value("Name", "")},
+                    {"PartitionInputList", batch}};
+    auto pending = calls.glue("BatchCreatePartition", request);
+    CallAnswer answer = co_await std::move(pending);
+    if (answer.error) throw ddl_task_failure(*answer.error);
+    for (const auto& error : answer.value.value("Errors", Json::array())) {
+      const Json detail = error.value("ErrorDetail", Json::object());
+      std::string code = detail.value("ErrorCode", "");
+      if (code == "AlreadyExistsException") continue;
+      throw ddl_failure(std::string(kDdlTaskError) + code + "(message:" + detail.value("ErrorMessage", "") + ")");
+    }
+  }
+}
 
 awaitable<StatementOutcome> run_partition_statement(CatalogCalls& calls, const HiveStatement& statement) {
   switch (statement.kind) {

@@ -7,6 +7,7 @@
 #include "core/ids.h"
 #include "services/athena/athena_errors.h"
 #include "services/athena/athena_service.h"
+#include "services/athena/id_pages.h"
 
 namespace nimbus::athena {
 
@@ -97,19 +98,9 @@ awaitable<Json> AthenaService::list_named_queries(RequestContext& context, const
     }
   }
   std::sort(ids.begin(), ids.end());
-  size_t start = 0;
-  if (in.contains("NextToken")) {
-    auto token = in["NextToken"].get<std::string>();
-    auto it = std::find_if(ids.begin(), ids.end(), [&](const auto& entry) { return entry.second == token; });
-    if (it == ids.end()) throw errors::invalid_request("The NextToken provided is not valid.");
-    start = static_cast<size_t>(it - ids.begin());
-  }
-  Json page = Json::array();
-  size_t end = std::min(ids.size(), start + static_cast<size_t>(max));
-  for (size_t i = start; i < end; ++i) page.push_back(ids[i].second);
-  Json out = {{"NamedQueryIds", page}};
-  if (end < ids.size()) out["NextToken"] = ids[end].second;
-  co_return out;
+  std::vector<std::string> ordered;
+  for (auto& entry : ids) ordered.push_back(std::move(entry.second));
+  co_return id_page(ordered, in, static_cast<size_t>(max), "NamedQueryIds");
 }
 
 awaitable<Json> AthenaService::update_named_query(RequestContext& context, const Json& in) {

@@ -10,6 +10,7 @@
 
 #include "core/crypto.h"
 #include "services/athena/athena_service.h"
+#include "services/athena/catalog_calls.h"
 #include "services/athena/hive_ddl.h"
 #include "services/athena/hive_ddl_glue.h"
 #include "services/athena/result_pages.h"
@@ -347,7 +348,7 @@ awaitable<StatementOutcome> AthenaService::run_write(RequestContext& context, co
 
   // New partitions (those that exist already are left as they are).
   if (!partitions.empty()) {
-    Json inputs = Json::array();
+    std::vector<Json> inputs;
     Json descriptor = table.value("StorageDescriptor", Json::object());
     for (const auto& folder : folders) {
       std::vector<std::string> values;
@@ -364,13 +365,11 @@ awaitable<StatementOutcome> AthenaService::run_write(RequestContext& context, co
       descriptor["Location"] = location + folder + "/";
       inputs.push_back({{"Values", values}, {"StorageDescriptor", descriptor}});
     }
-    for (size_t start = 0; start < inputs.size(); start += 100) {
-      Json batch = Json::array();
-      for (size_t i = start; i < std::min(inputs.size(), start + 100); ++i) batch.push_back(inputs[i]);
-      delivery::Target create{"glue", "BatchCreatePartition", context.account_id, context.region,
-                              {{"DatabaseName", database}, {"TableName", write.name}, {"PartitionInputList", batch}}};
-      co_await call_(create, context);
-    }
+    table["DatabaseName"] = database;
+    table["Name"] = write.name;
+    CatalogCalls calls{call_, context, database, clock_.now_seconds()};
+    auto creating = create_partitions(calls, table, inputs);
+    co_await std::move(creating);
   }
   outcome.update_count = written.rows;
   co_return outcome;
