@@ -168,6 +168,12 @@ def test_list_query_executions_newest_first_and_stop_of_a_finished_query(lake):
     second = lake.run("SELECT 2")["QueryExecutionId"]
     ids = lake.athena.list_query_executions(MaxResults=2)["QueryExecutionIds"]
     assert ids[:2] == [second, first]
+    page = lake.athena.list_query_executions(MaxResults=1)
+    assert page["QueryExecutionIds"] == [second]
+    assert lake.athena.list_query_executions(MaxResults=1, NextToken=page["NextToken"])["QueryExecutionIds"] == [first]
+    with pytest.raises(ClientError) as error:
+        lake.athena.list_query_executions(NextToken="not-a-listed-id")
+    assert error.value.response["Error"]["Code"] == "InvalidRequestException"
     lake.athena.stop_query_execution(QueryExecutionId=second)
     state = lake.athena.get_query_execution(QueryExecutionId=second)["QueryExecution"]["Status"]["State"]
     assert state == "SUCCEEDED"
